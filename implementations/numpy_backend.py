@@ -1,0 +1,286 @@
+"""NumPy backend (float64 and float32): numpy.linalg as the implementation under test.
+
+Each op returns its value together with a radius derived in :mod:`matspec.tolerance`:
+the op's own rounding error (u, dimensions) plus the propagation of the input's error
+``A.err`` (a Frobenius-norm bound) through the op's Lipschitz constant.  Nothing here is
+tuned to make a claim pass: a planted bug (see tests/planted.py) must produce violations.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from matspec.implementations.base import (
+    INDUCED_PQ,
+    MAX_ENUM_DIM,
+    Domain,
+    Mat,
+    OpSet,
+    OutOfDomain,
+    Unsupported,
+    check_norm_args,
+)
+from matspec.inputs import InputError, Spec
+from matspec.tolerance import (
+    abs_sum_rel,
+    fro_rel,
+    gamma,
+    norm_lipschitz_in_fro,
+    product_fro_bound,
+    svd_backward_factor,
+    unit_roundoff,
+)
+from matspec.values import Val
+
+INF = math.inf
+
+
+def _fro64(X: np.ndarray) -> float:
+    """‖X‖_F evaluated in float64 for error bounds (never overflows for float32 data)."""
+    return float(np.linalg.norm(np.asarray(X, dtype=np.float64)))
+
+
+def check_array(X, name: str = "A") -> np.ndarray:
+    """Validate a user-supplied array: 2-D, non-empty, real floating, finite."""
+    if not isinstance(X, np.ndarray):
+        raise InputError(f"{name} must be a numpy.ndarray, got {type(X).__name__}")
+    if X.ndim != 2:
+        raise InputError(f"{name} must be 2-D (a matrix), got {X.ndim}-D with shape {X.shape}")
+    if X.size == 0:
+        raise InputError(f"{name} is empty (shape {X.shape})")
+    if X.dtype not in (np.float64, np.float32):
+        raise InputError(f"{name} must be float64 or float32, got {X.dtype}")
+    if not np.all(np.isfinite(X)):
+        raise InputError(f"{name} contains NaN or Inf")
+    return X
+
+
+class NumpyOps(OpSet):
+    level = "implementation"
+
+    def __init__(self, dtype="float64"):
+        self.np_dtype = np.dtype(dtype)
+        if self.np_dtype not in (np.float64, np.float32):
+            raise ValueError(f"NumPy backend supports float64 and float32, not {self.np_dtype}")
+        self.dtype = self.np_dtype.name
+        self.id = f"numpy-{self.dtype}"
+        self.u = unit_roundoff(self.np_dtype)
+
+    def domain(self, profile: str) -> Domain:
+        # Scales: the tolerance model assumes no overflow/underflow in squares of entries
+        # (Frobenius norm, AᵀA).  float64: |x|² within 1e±300 keeps |x| within 1e±150.
+        # float32: realmax 3.4e38, realmin 1.2e-38, so squares stay normal for |x| in
+        # about 1e±17; with κ up to 1e16 shrinking σ_min we keep scales within 1e±15.
+        heavy = profile == "heavy"
+        if self.np_dtype == np.float64:
+            return Domain(max_dim=32 if heavy else 16, log10_scale=(-150, 150))
+        return Domain(max_dim=32 if heavy else 16, log10_scale=(-15, 15))
+
+    # -- materialisation ----------------------------------------------------------
+    def mat(self, spec) -> Mat:
+        if isinstance(spec, Spec):
+            X, err = spec.to_numpy(self.np_dtype)
+            return Mat(X, err, X.shape)
+        if isinstance(spec, np.ndarray):
+            X = check_array(spec)
+            return Mat(X.astype(self.np_dtype), 0.0 if X.dtype == self.np_dtype else self.u * _fro64(X), X.shape)
+        raise InputError(f"cannot materialise {type(spec).__name__} as a matrix")
+
+    def identity(self, n: int) -> Mat:
+        return Mat(np.eye(n, dtype=self.np_dtype), 0.0, (n, n))
+
+    # -- matrix ops ----------------------------------------------------------------
+    def matmul(self, A: Mat, B: Mat) -> Mat:
+        if A.n != B.m:
+            raise InputError(f"matmul shape mismatch {A.shape} @ {B.shape}")
+        C = A.data @ B.data
+        fa, fb = _fro64(A.data), _fro64(B.data)
+        # ‖fl(ÂB̂) − AB‖ ≤ ‖fl(ÂB̂) − ÂB̂‖ + ‖Â‖‖B̂ − B‖ + ‖Â − A‖‖B‖
+        err = product_fro_bound(A.n, self.u, fa, fb) + fa * B.err + A.err * (fb + B.err)
+        return Mat(C, err, C.shape)
+
+    def add(self, A: Mat, B: Mat) -> Mat:
+        if A.shape != B.shape:
+            raise InputError(f"add shape mismatch {A.shape} + {B.shape}")
+        C = A.data + B.data
+        # one rounding per entry: ≤ u|c_ij|
+        return Mat(C, A.err + B.err + self.u * _fro64(C), C.shape)
+
+    def scale(self, c: float, A: Mat) -> Mat:
+        C = self.np_dtype.type(c) * A.data
+        c_err = abs(float(self.np_dtype.type(c)) - float(c))  # c itself rounded to dtype
+        err = abs(c) * A.err + c_err * (_fro64(A.data) + A.err) + self.u * _fro64(C)
+        return Mat(C, err, C.shape)
+
+    def transpose(self, A: Mat) -> Mat:
+        return Mat(A.data.T.copy(), A.err, (A.n, A.m))
+
+    def _svd(self, A: Mat):
+        U, s, Vt = np.linalg.svd(A.data, full_matrices=False)
+        # E: distance from the exact A to the matrix whose exact SVD LAPACK delivered.
+        E = A.err + svd_backward_factor(A.m, A.n, self.u) * _fro64(A.data)
+        return U, s, Vt, E
+
+    def _recon_err(self, k: int, s_top: float, m: int, n: int) -> float:
+        """‖fl(U_k diag(s) V_kᵀ) − U_k diag(s) V_kᵀ‖_F: products of length k (γ_{k+1}) on
+        factors with ‖U_k‖_F = √k, plus the factors' departure from orthogonality, which
+        LAPACK keeps within the backward-error factor."""
+        orth = svd_backward_factor(m, n, self.u)
+        return (gamma(k + 1, self.u) + 2 * orth) * math.sqrt(k) * s_top
+
+    def lowrank(self, A: Mat, k: int) -> Mat:
+        r = min(A.shape)
+        if not (isinstance(k, int) and k >= 0):
+            raise InputError(f"rank k must be a non-negative integer, got {k!r}")
+        U, s, Vt, E = self._svd(A)
+        if k >= r:
+            return Mat(A.data.copy(), A.err, A.shape)
+        Ak = (U[:, :k] * s[:k]) @ Vt[:k]
+        # Wedin: ‖(A+Δ)_k − A_k‖_F ≤ ‖Δ‖_F (1 + 2‖A‖₂/δ), δ = σ_k − σ_{k+1} − 2‖Δ‖ > 0
+        # (σ̂ are each uncertain by E).  No gap, no forward bound: the radius is infinite
+        # and the runner counts the example as undecided.
+        if k == 0:
+            return Mat(np.zeros_like(A.data), 0.0, A.shape)
+        delta = (s[k - 1] - s[k]) - 2 * E
+        fwd = E * (1 + 2 * (s[0] + E) / delta) if delta > 0 else INF
+        return Mat(Ak.astype(self.np_dtype), fwd + self._recon_err(k, s[0], A.m, A.n), A.shape)
+
+    def svt(self, A: Mat, lam: float) -> Mat:
+        if not (lam >= 0):
+            raise InputError(f"threshold lambda must be >= 0, got {lam!r}")
+        U, s, Vt, E = self._svd(A)
+        t = np.maximum(s - self.np_dtype.type(lam), 0)
+        X = (U * t) @ Vt
+        # The prox of a convex function is nonexpansive in ‖·‖_F, so the exact SVT moves by
+        # at most E; plus the threshold subtraction (u per σ) and reconstruction.
+        err = E + self.u * math.sqrt(len(s)) * float(s[0] if len(s) else 0) + self._recon_err(len(s), float(t[0]) if len(t) else 0.0, A.m, A.n)
+        return Mat(X.astype(self.np_dtype), err, A.shape)
+
+    def polar(self, A: Mat) -> Mat:
+        U, s, Vt, E = self._svd(A)
+        Q = U @ Vt
+        # Li & Sun: ‖Q(A) − Q(A')‖_F ≤ √3 ‖A − A'‖_F / min(σ_min(A), σ_min(A')) for full
+        # rank A (rectangular case); σ_min(A) ≥ σ̂_min − E.  Rank deficient: no bound.
+        smin = float(s[-1]) - E
+        fwd = math.sqrt(3) * E / smin if smin > 0 else INF
+        return Mat(Q, fwd + self._recon_err(len(s), 1.0, A.m, A.n), A.shape)
+
+    # -- scalar ops ------------------------------------------------------------------
+    def svdvals(self, A: Mat) -> list[Val]:
+        s = np.linalg.svd(A.data, compute_uv=False)
+        E = A.err + svd_backward_factor(A.m, A.n, self.u) * _fro64(A.data)
+        return [Val(float(x), E) for x in s]
+
+    def eigvalsh(self, A: Mat) -> list[Val]:
+        if A.m != A.n:
+            raise InputError(f"eigvalsh needs a square matrix, got {A.shape}")
+        w = np.linalg.eigvalsh(A.data)[::-1]
+        # eigvalsh reads one triangle: the symmetric matrix it sees is within √2‖Â − A‖_F
+        # of the exact (symmetric) A; plus the backward error of the tridiagonal reduction.
+        E = math.sqrt(2) * A.err + svd_backward_factor(A.n, A.n, self.u) * _fro64(A.data)
+        return [Val(float(x), E) for x in w]
+
+    def norm(self, A: Mat, kind: str, p=None, k=None) -> Val:
+        check_norm_args(kind, p, k, A.shape)
+        X, m, n = A.data, A.m, A.n
+        prop = norm_lipschitz_in_fro(kind, m, n, p, k) * A.err  # input error, propagated
+        if kind == "fro":
+            v = float(np.linalg.norm(X, "fro"))
+            return Val(v, fro_rel(m * n, self.u) * v + prop)
+        if kind == "1":
+            v = float(np.linalg.norm(X, 1))
+            return Val(v, abs_sum_rel(m, self.u) * v + prop)
+        if kind == "inf":
+            v = float(np.linalg.norm(X, np.inf))
+            return Val(v, abs_sum_rel(n, self.u) * v + prop)
+        if kind == "max":
+            v = float(np.max(np.abs(X)))
+            return Val(v, prop)
+        E_svd = svd_backward_factor(m, n, self.u) * _fro64(X)
+        r = min(m, n)
+        if kind == "2":
+            v = float(np.linalg.norm(X, 2))
+            return Val(v, E_svd + prop)
+        if kind == "nuc":
+            v = float(np.linalg.norm(X, "nuc"))
+            # Mirsky: Σ|σ̂_i − σ_i| ≤ √r ‖ΔA‖_F; the sum itself costs γ_{r−1}.
+            return Val(v, math.sqrt(r) * E_svd + abs_sum_rel(r, self.u) * v + prop)
+        s = np.linalg.svd(X, compute_uv=False).astype(np.float64)
+        if kind == "schatten":
+            if p == math.inf or s[0] == 0:
+                v = float(s[0])
+            else:
+                # σ1·‖σ/σ1‖_p: powering σ directly underflows (or overflows) at scales
+                # such as 1e-150, which float64 must still handle (found by the accuracy test).
+                v = float(s[0] * np.sum((s / s[0]) ** p) ** (1.0 / p))
+            lip = r ** max(1.0 / p - 0.5, 0.0) if p != math.inf else 1.0
+            # σ computed in the working dtype; the p-sum evaluated in float64 on them:
+            # pow, sum and root cost γ_{r+4} relative in float64, negligible beside u.
+            return Val(v, lip * E_svd + gamma(r + 4, 2.0 ** -53) * v + prop)
+        if kind == "kyfan":
+            v = float(np.sum(s[:k]))
+            return Val(v, math.sqrt(k) * E_svd + gamma(k, 2.0 ** -53) * v + prop)
+        raise AssertionError(kind)  # pragma: no cover
+
+    def trace(self, A: Mat) -> Val:
+        d = np.diag(A.data)
+        v = float(np.trace(A.data))
+        return Val(v, gamma(len(d), self.u) * float(np.sum(np.abs(d), dtype=np.float64)) + math.sqrt(len(d)) * A.err)
+
+    def inner(self, A: Mat, B: Mat) -> Val:
+        if A.shape != B.shape:
+            raise InputError(f"inner product shape mismatch {A.shape} vs {B.shape}")
+        v = float(np.sum(A.data * B.data))
+        fa, fb = _fro64(A.data), _fro64(B.data)
+        absdot = float(np.sum(np.abs(A.data.astype(np.float64) * B.data)))
+        err = gamma(A.m * A.n, self.u) * absdot + fa * B.err + A.err * (fb + B.err)
+        return Val(v, err)
+
+    def vnorm(self, x: Mat, p: float) -> Val:
+        if x.n != 1:
+            raise InputError(f"vnorm expects a column vector, got shape {x.shape}")
+        xv = x.data[:, 0]
+        v = float(np.linalg.norm(xv, ord=p))
+        # ‖x‖_p is monotone in each |x_i| and every |x_i| is within e = x.err of its
+        # computed value, so the exact value lies in [‖(|x̂|−e)₊‖_p, ‖|x̂|+e‖_p].
+        a = np.abs(xv.astype(np.float64))
+        lo = float(np.linalg.norm(np.maximum(a - x.err, 0), ord=p))
+        hi = float(np.linalg.norm(a + x.err, ord=p))
+        sens = max(hi - v, v - lo, 0.0)
+        return Val(v, sens + gamma(len(xv) + 4, self.u) * v)
+
+    def induced(self, A: Mat, p: str, q: str) -> Val:
+        if p not in INDUCED_PQ or q not in INDUCED_PQ:
+            raise InputError(f"induced norm p, q must be in {INDUCED_PQ}, got {p}->{q}")
+        X = A.data.astype(np.float64)
+        m, n = A.shape
+        qn = {"1": 1, "2": 2, "inf": np.inf}
+        dual = {"1": np.inf, "2": 2, "inf": 1}
+        if p == "1":  # extreme points of the ℓ1 ball are ±e_j: max column q-norm
+            v = float(np.max(np.linalg.norm(X, ord=qn[q], axis=0)))
+        elif q == "inf":  # max_i max_{‖x‖_p ≤ 1} |row_i · x| = max row dual norm
+            v = float(np.max(np.linalg.norm(X, ord=dual[p], axis=1)))
+        elif p == "2" and q == "2":
+            v = float(np.linalg.svd(A.data, compute_uv=False)[0])
+        else:
+            # ∞→1, ∞→2: a convex function on the cube peaks at a vertex (sign vector);
+            # 2→1 = ‖Aᵀ‖_{∞→2} by duality.  Exponential: capped dimension.
+            if p == "2":  # q == "1"
+                X, q = X.T, "2"
+                m, n = n, m
+            if n > MAX_ENUM_DIM:
+                raise OutOfDomain(f"induced({p},{q})", self.id, f"sign enumeration limited to n <= {MAX_ENUM_DIM}")
+            signs = np.array(list(itertools.product((1.0, -1.0), repeat=n - 1)))
+            signs = np.hstack([np.ones((len(signs), 1)), signs]) if n > 1 else np.ones((1, 1))
+            v = float(np.max(np.linalg.norm(signs @ X.T, ord=qn[q], axis=1)))
+        # The computation runs in float64 on the dtype's data: γ over the longest sum.
+        rounding = gamma(m + n + 2, 2.0 ** -53) * v
+        if p == "2" and q == "2":
+            rounding = svd_backward_factor(m, n, self.u) * _fro64(A.data)
+        # ‖E‖_{p→q} ≤ √(mn) ‖E‖_F for p, q ∈ {1, 2, ∞} (chain ‖·‖_q ≤ √m‖·‖_2, ‖x‖_2 ≤ √n‖x‖_p).
+        return Val(v, rounding + math.sqrt(m * n) * A.err)
+
+    def entry(self, A: Mat, i: int, j: int) -> Val:
+        return Val(float(A.data[i, j]), A.err)

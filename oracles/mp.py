@@ -1,0 +1,737 @@
+"""The mpmath high-precision oracle: functional API with certificates.
+
+Every function works at ``dps = digits + GUARD_DIGITS`` decimal digits and returns its
+result together with a *certificate*: an absolute error bound computed at that working
+precision from residuals of the computed result (never from a hope that mpmath's
+algorithm converged).  When the certificate is worse than ``10^-digits`` relative to the
+natural scale of the question (‖A‖_F for normwise quantities such as singular values and
+eigenvalues, the magnitude of the result for an inverse, a solution or a polar factor), the
+function raises :class:`~matspec.implementations.base.OracleRefused` instead of answering.
+
+Precision.  mpmath's dense algorithms are backward stable: the error they make is of order
+``10^-dps·‖A‖`` *normwise*.  The default asks for 30 correct digits relative to ‖A‖_F and
+works at 60 digits, so that a forward error amplified by a condition number κ ≤ 1e16
+(inverse, solve, polar factor) still leaves ≥ 30 digits.  Small singular values are only
+certified normwise (|σ̂_i − σ_i| ≤ bound, with bound ~ 10^-dps·‖A‖): the certificate says
+exactly that and claims nothing about σ_min's relative digits.
+
+Unit roundoff.  Inside ``mpmath.workdps(dps)`` ``mp.eps`` is 2^(1-prec) ≥ 2u; every rounding
+term below uses ``eps`` as the unit roundoff u (a safe overestimate) and Higham's
+γ_k = k·eps/(1 − k·eps) (*Accuracy and Stability of Numerical Algorithms*, §3.1).
+
+Inputs: an ``mpmath.matrix``, a NumPy array or a list of lists of real numbers; entries are
+taken as exact (a float is a dyadic rational that an mpf holds exactly).  Non-2-D, empty,
+complex, NaN or Inf input raises :class:`~matspec.inputs.InputError`.
+
+Caching.  ``svd``, ``eigvalsh`` and ``eig`` results (and refusals) are kept in a bounded
+in-memory LRU keyed by (op, SHA-256 of the entries, digits).  Results are shared with the
+cache: treat the returned matrices and lists as read-only (copy before mutating).
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+from collections import OrderedDict
+from typing import Any, Callable
+
+import mpmath
+
+from matspec.implementations.base import (
+    INDUCED_PQ,
+    NORM_KINDS,
+    OracleRefused,
+    OutOfDomain,
+    Unsupported,
+    check_norm_args,
+)
+from matspec.inputs import InputError
+
+DEFAULT_DIGITS = 30
+GUARD_DIGITS = 30
+# The oracle's sign enumeration (∞→1, ∞→2, 2→1) runs in pure Python at 60 digits:
+# 2^(n−1)·m·n multiplications.  n = 10 costs well under a second; beyond it is Unsupported.
+ORACLE_MAX_ENUM_DIM = 10
+CACHE_SIZE = 512
+
+_OPSET_ID = "oracle"
+
+
+# ----------------------------------------------------------------------------------
+# precision helpers
+# ----------------------------------------------------------------------------------
+
+def working_dps(digits: int) -> int:
+    """Working precision for `digits` requested correct digits."""
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise InputError(f"digits must be a positive integer, got {digits!r}")
+    return digits + GUARD_DIGITS
+
+
+def _tol(digits: int):
+    return mpmath.mpf(10) ** (-digits)
+
+
+def _gamma(k, eps):
+    """Higham's γ_k = k·eps/(1 − k·eps) (k·eps is ≪ 1 at these precisions)."""
+    ke = k * eps
+    return ke / (1 - ke) if ke < 1 else mpmath.inf
+
+
+def _floor_slack(dps, scale):
+    """10^(−dps+3)·scale: the brief's catch-all for the roundings of residual evaluation
+    (a few hundred roundings at most for the dimensions the oracle accepts)."""
+    return mpmath.mpf(10) ** (-dps + 3) * scale
+
+
+# ----------------------------------------------------------------------------------
+# input validation and conversion
+# ----------------------------------------------------------------------------------
+
+def _to_real(x, name: str):
+    if isinstance(x, mpmath.mpf):
+        v = x
+    elif isinstance(x, mpmath.mpc):
+        if x.imag != 0:
+            raise InputError(f"{name} must be real; found the complex entry {x}")
+        v = x.real
+    elif isinstance(x, bool):
+        v = mpmath.mpf(int(x))
+    elif isinstance(x, int):
+        v = mpmath.mpf(x)
+    elif isinstance(x, float):
+        v = mpmath.mpf(x)
+    elif hasattr(x, "dtype") and hasattr(x, "item"):  # NumPy scalar
+        kind = x.dtype.kind
+        if kind in "fiub":
+            return _to_real(x.item(), name)
+        raise InputError(f"{name} has entries of unsupported dtype {x.dtype}")
+    else:
+        raise InputError(f"{name} has an entry of unsupported type {type(x).__name__}: {x!r}")
+    if not mpmath.isfinite(v):
+        raise InputError(f"{name} contains NaN or Inf")
+    return v
+
+
+def as_mp_matrix(A, name: str = "A") -> mpmath.matrix:
+    """Validate and convert a real 2-D, non-empty, finite matrix to ``mpmath.matrix``
+    (exact: no entry is rounded)."""
+    if isinstance(A, mpmath.matrix):
+        m, n = A.rows, A.cols
+        if m == 0 or n == 0:
+            raise InputError(f"{name} is empty (shape {m}x{n})")
+        out = mpmath.matrix(m, n)
+        for i in range(m):
+            for j in range(n):
+                out[i, j] = _to_real(A[i, j], name)
+        return out
+    if hasattr(A, "ndim") and hasattr(A, "shape"):  # NumPy array (or alike)
+        if A.ndim != 2:
+            raise InputError(f"{name} must be 2-D (a matrix), got {A.ndim}-D with shape {tuple(A.shape)}")
+        m, n = A.shape
+        if m == 0 or n == 0:
+            raise InputError(f"{name} is empty (shape {tuple(A.shape)})")
+        if getattr(A.dtype, "kind", "O") == "c":
+            raise InputError(f"{name} must be real, got dtype {A.dtype}")
+        out = mpmath.matrix(m, n)
+        for i in range(m):
+            for j in range(n):
+                out[i, j] = _to_real(A[i, j], name)
+        return out
+    if isinstance(A, (list, tuple)):
+        if len(A) == 0:
+            raise InputError(f"{name} is empty")
+        if not all(isinstance(r, (list, tuple)) for r in A):
+            raise InputError(f"{name} must be 2-D (a list of rows); got a 1-D sequence")
+        n = len(A[0])
+        if n == 0:
+            raise InputError(f"{name} is empty (its rows have no entries)")
+        if any(len(r) != n for r in A):
+            raise InputError(f"rows of {name} must have equal length")
+        out = mpmath.matrix(len(A), n)
+        for i, r in enumerate(A):
+            for j, x in enumerate(r):
+                out[i, j] = _to_real(x, name)
+        return out
+    raise InputError(f"{name} must be an mpmath.matrix, a NumPy array or a list of rows, got {type(A).__name__}")
+
+
+def _as_vector(x, name: str = "x") -> list:
+    """A vector as a flat list of mpf: an n×1 or 1×n matrix, a 1-D array or a list."""
+    if isinstance(x, mpmath.matrix) or (hasattr(x, "ndim") and x.ndim == 2):
+        X = as_mp_matrix(x, name)
+        if X.cols != 1 and X.rows != 1:
+            raise InputError(f"{name} must be a vector (n×1 or 1×n), got shape {X.rows}x{X.cols}")
+        return [X[i, j] for i in range(X.rows) for j in range(X.cols)]
+    if hasattr(x, "ndim"):
+        if x.ndim != 1:
+            raise InputError(f"{name} must be a vector, got {x.ndim}-D")
+        x = list(x)
+    if isinstance(x, (list, tuple)):
+        if len(x) == 0:
+            raise InputError(f"{name} is empty")
+        return [_to_real(t, name) for t in x]
+    raise InputError(f"{name} must be a vector, got {type(x).__name__}")
+
+
+# ----------------------------------------------------------------------------------
+# small matrix helpers (call inside workdps)
+# ----------------------------------------------------------------------------------
+
+def _fro(M) -> mpmath.mpf:
+    return mpmath.sqrt(mpmath.fsum(abs(M[i, j]) ** 2 for i in range(M.rows) for j in range(M.cols)))
+
+
+def _gram_defect(Q, side: str) -> mpmath.mpf:
+    """‖QᵀQ − I‖_F (side 'cols') or ‖QQᵀ − I‖_F (side 'rows')."""
+    G = Q.T * Q if side == "cols" else Q * Q.T
+    return _fro(G - mpmath.eye(G.rows))
+
+
+def _scale_cols(U, s) -> mpmath.matrix:
+    """U·diag(s) (s a sequence of length U.cols)."""
+    out = U.copy()
+    for j in range(U.cols):
+        for i in range(U.rows):
+            out[i, j] = U[i, j] * s[j]
+    return out
+
+
+def _digest(A: mpmath.matrix) -> str:
+    """SHA-256 of the exact entries (mpf's normalised (sign, man, exp, bc) tuples)."""
+    h = hashlib.sha256(f"{A.rows}x{A.cols};".encode())
+    for i in range(A.rows):
+        for j in range(A.cols):
+            h.update(repr(A[i, j]._mpf_).encode())
+            h.update(b";")
+    return h.hexdigest()
+
+
+# ----------------------------------------------------------------------------------
+# cache
+# ----------------------------------------------------------------------------------
+
+class _Refusal:
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+class _LRU:
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self.data: OrderedDict = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key):
+        if key in self.data:
+            self.data.move_to_end(key)
+            self.hits += 1
+            return self.data[key]
+        self.misses += 1
+        return None
+
+    def put(self, key, value):
+        self.data[key] = value
+        self.data.move_to_end(key)
+        while len(self.data) > self.maxsize:
+            self.data.popitem(last=False)
+
+
+_CACHE = _LRU(CACHE_SIZE)
+
+
+def cache_clear() -> None:
+    _CACHE.data.clear()
+    _CACHE.hits = _CACHE.misses = 0
+
+
+def cache_info() -> dict:
+    return {"hits": _CACHE.hits, "misses": _CACHE.misses, "size": len(_CACHE.data), "maxsize": _CACHE.maxsize}
+
+
+def _cached(op: str, A: mpmath.matrix, digits: int, compute: Callable[[], Any]):
+    key = (op, _digest(A), digits)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        if isinstance(hit, _Refusal):
+            raise OracleRefused(hit.message)
+        return hit
+    try:
+        result = compute()
+    except OracleRefused as exc:
+        _CACHE.put(key, _Refusal(str(exc)))
+        raise
+    _CACHE.put(key, result)
+    return result
+
+
+class Result(tuple):
+    """A tuple (what the function documents it returns) that also carries the
+    certificate's ingredients as attributes, for callers that need them."""
+
+    def __new__(cls, items, **cert):
+        self = super().__new__(cls, items)
+        self.__dict__.update(cert)
+        return self
+
+
+def _refuse(what: str, bound, scale, digits: int, detail: str = "") -> None:
+    raise OracleRefused(
+        f"oracle {what}: certificate {mpmath.nstr(bound, 5)} exceeds 1e-{digits} x "
+        f"{mpmath.nstr(scale, 5)} (the requested {digits} digits){'; ' + detail if detail else ''}"
+    )
+
+
+def _call_mpmath(what: str, f, *args, **kw):
+    try:
+        return f(*args, **kw)
+    except (ZeroDivisionError, ValueError, ArithmeticError, RuntimeError) as exc:
+        raise OracleRefused(f"oracle {what}: mpmath failed ({type(exc).__name__}: {exc})") from exc
+
+
+# ----------------------------------------------------------------------------------
+# SVD
+# ----------------------------------------------------------------------------------
+
+def _svd_compute(A: mpmath.matrix, digits: int) -> Result:
+    dps = working_dps(digits)
+    m, n = A.rows, A.cols
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        U, S, V = _call_mpmath("svd", mpmath.svd_r, A, full_matrices=False, compute_uv=True)
+        # mpmath returns V already transposed: A = U·diag(S)·V with V of shape k×n.
+        k = min(m, n)
+        s = [abs(S[i]) for i in range(k)]
+        order = sorted(range(k), key=lambda i: -s[i])
+        if order != list(range(k)):
+            U = mpmath.matrix([[U[i, j] for j in order] for i in range(m)])
+            V = mpmath.matrix([[V[j, c] for c in range(n)] for j in order])
+            s = [s[i] for i in order]
+        Vt = V
+        fro_a = _fro(A)
+        R = A - _scale_cols(U, s) * Vt
+        res = _fro(R)
+        eta_u = _gram_defect(U, "cols")
+        eta_v = _gram_defect(Vt, "rows")
+        if eta_u >= mpmath.mpf(1) / 2 or eta_v >= mpmath.mpf(1) / 2:
+            raise OracleRefused(
+                f"oracle svd: computed singular vectors are far from orthonormal "
+                f"(‖UᵀU−I‖_F = {mpmath.nstr(eta_u, 3)}, ‖VᵀV−I‖_F = {mpmath.nstr(eta_v, 3)})"
+            )
+        # Certificate.  Let Ũ, Ṽ be the orthonormal polar factors of U and Vtᵀ: U = ŨP
+        # with P = (UᵀU)^{1/2}, whose eigenvalues √(1+e) satisfy |√(1+e) − 1| ≤ |e|, so
+        # ‖U − Ũ‖_F ≤ ‖UᵀU − I‖_F = ηU (likewise ηV).  B = Ũ diag(S) Ṽᵀ has singular
+        # values exactly S, and
+        #   ‖A − B‖_F ≤ ‖R‖_F + ‖U S Vt − Ũ S Ṽᵀ‖_F ≤ ‖R‖_F + S_1·(ηU(1 + ηV) + ηV),
+        # so Weyl (|σ_i(A) − σ_i(B)| ≤ ‖A − B‖₂ ≤ ‖A − B‖_F) certifies each S_i.
+        # Equivalently: the singular values of U diag(S) Vt lie within S_i·(ηU + ηV + ηUηV)
+        # of S_i (multiplicative perturbation by P_U, P_V), then Weyl adds ‖R‖₂ ≤ ‖R‖_F.
+        # The per-σ form uses S_i instead of S_1 (the multiplicative argument); the
+        # reported bound is the largest, S_1's.  The ηUηV term (beyond the brief's
+        # S_1(ηU + ηV)) keeps the bound rigorous rather than first order.
+        # Rounding in evaluating R, ηU, ηV: γ_{k+2} on products whose factors have
+        # Frobenius norms ≤ √k(1+η), ×4 for the gram matrices and the subtraction, plus
+        # the catch-all 10^(−dps+3)‖A‖_F.
+        eta = eta_u + eta_v + eta_u * eta_v
+        s1 = s[0] if k else mpmath.mpf(0)
+        slack = 4 * _gamma(k + 2, eps) * (k + 1) * s1 * (1 + eta) + _floor_slack(dps, fro_a)
+        sigma_bounds = [res + slack + si * eta for si in s]
+        bound = sigma_bounds[0]
+        tol = _tol(digits)
+        if bound > tol * fro_a:
+            _refuse("svd", bound, fro_a, digits,
+                    f"‖A − UΣVᵀ‖_F = {mpmath.nstr(res, 3)}, ηU = {mpmath.nstr(eta_u, 3)}, ηV = {mpmath.nstr(eta_v, 3)}")
+        return Result(
+            (U, s, Vt, bound),
+            sigma_bounds=sigma_bounds, residual=res, eta_u=eta_u, eta_v=eta_v,
+            fro=fro_a, dps=dps, digits=digits,
+        )
+
+
+def svd(A, digits: int = DEFAULT_DIGITS) -> Result:
+    """Thin SVD A = U diag(S) Vt with S descending (a list of mpf), and a bound on
+    |S_i − σ_i(A)| for every i.  Returns (U, S, Vt, bound); the result also carries
+    ``sigma_bounds`` (per-σ bounds), ``residual``, ``eta_u``, ``eta_v`` and ``fro``."""
+    A = as_mp_matrix(A)
+    working_dps(digits)
+    return _cached("svd", A, digits, lambda: _svd_compute(A, digits))
+
+
+def svdvals(A, digits: int = DEFAULT_DIGITS):
+    """(singular values descending as a list of mpf, bound on |S_i − σ_i(A)|)."""
+    r = svd(A, digits)
+    return list(r[1]), r[3]
+
+
+# ----------------------------------------------------------------------------------
+# eigenvalues
+# ----------------------------------------------------------------------------------
+
+def _check_square(A, what):
+    if A.rows != A.cols:
+        raise InputError(f"{what} needs a square matrix, got {A.rows}x{A.cols}")
+
+
+def _eigvalsh_compute(A: mpmath.matrix, digits: int) -> Result:
+    dps = working_dps(digits)
+    n = A.rows
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        As = (A + A.T) / 2
+        E, Q = _call_mpmath("eigvalsh", mpmath.eigsy, As)
+        order = sorted(range(n), key=lambda i: -E[i])  # descending
+        lam = [E[i] for i in order]
+        Q = mpmath.matrix([[Q[r, i] for i in order] for r in range(n)])
+        fro_a = _fro(A)
+        res = _fro(As * Q - _scale_cols(Q, lam))
+        eta = _gram_defect(Q, "cols")
+        if eta >= mpmath.mpf(1) / 2:
+            raise OracleRefused(f"oracle eigvalsh: eigenvectors far from orthonormal (‖QᵀQ−I‖_F = {mpmath.nstr(eta, 3)})")
+        lmax = max(abs(x) for x in lam)
+        asym = _fro(A - A.T)
+        # Certificate.  Q = WP (W orthogonal, P = (QᵀQ)^{1/2}, ‖P − I‖ ≤ η, ‖P⁻¹‖ ≤ c =
+        # 1/√(1−η)).  From As Q − QΛ = R:  Wᵀ As W = Λ + (PΛP⁻¹ − Λ) + WᵀRP⁻¹, and the
+        # left side minus Λ is symmetric, so by Weyl
+        #   |λ_i(As) − Λ_i| ≤ c‖R‖_F + max|λ|·(η·c + (c − 1)),
+        # i.e. ‖R‖_F + max|λ|·‖QᵀQ − I‖_F to first order (the brief's form), kept exact here.
+        # The eigenvalues are those of the symmetric matrix A is meant to be: its symmetric
+        # part, or either triangle read symmetrically — all within ‖A − Aᵀ‖_F/√2 of As.
+        # Rounding: As (one rounding per entry) and the residual products (γ_{n+2}).
+        c = 1 / mpmath.sqrt(1 - eta)
+        bound = (
+            c * res + lmax * (eta * c + (c - 1)) + asym / mpmath.sqrt(2)
+            + eps * fro_a + 4 * _gamma(n + 2, eps) * (n + 1) * lmax + _floor_slack(dps, fro_a)
+        )
+        if bound > _tol(digits) * fro_a:
+            detail = f"‖A − Aᵀ‖_F = {mpmath.nstr(asym, 3)} (is A symmetric?)" if asym > 0 else ""
+            _refuse("eigvalsh", bound, fro_a, digits, detail)
+        return Result((lam, bound), vectors=Q, residual=res, eta=eta, asymmetry=asym, fro=fro_a, dps=dps, digits=digits)
+
+
+def eigvalsh(A, digits: int = DEFAULT_DIGITS) -> Result:
+    """Eigenvalues of a symmetric matrix, descending, with one bound for all of them.
+    Returns (values, bound); ``.vectors`` holds the eigenvectors (columns, same order)."""
+    A = as_mp_matrix(A)
+    _check_square(A, "eigvalsh")
+    working_dps(digits)
+    return _cached("eigvalsh", A, digits, lambda: _eigvalsh_compute(A, digits))
+
+
+def _eig_compute(A: mpmath.matrix, digits: int) -> Result:
+    dps = working_dps(digits)
+    n = A.rows
+    with mpmath.workdps(dps + 20):
+        E_hi = [mpmath.mpc(x) for x in _call_mpmath("eig", mpmath.eig, A, left=False, right=False)]
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        E, ER = _call_mpmath("eig", mpmath.eig, A, left=False, right=True)
+        E = [mpmath.mpc(x) for x in E]
+        fro_a = _fro(A)
+        # Residual-based backward error per pair: λ_i is an exact eigenvalue of A + Δ with
+        # ‖Δ‖₂ = ‖A x − λ x‖/‖x‖ (plus the rounding of the residual itself).
+        resid = []
+        for i in range(n):
+            x = ER[:, i]
+            r = A * x - E[i] * x
+            nx = mpmath.sqrt(mpmath.fsum(abs(t) ** 2 for t in x))
+            nr = mpmath.sqrt(mpmath.fsum(abs(t) ** 2 for t in r))
+            resid.append(nr / nx + 4 * _gamma(n + 2, eps) * (fro_a + abs(E[i])) if nx > 0 else mpmath.inf)
+        # Pair each eigenvalue with the nearest unused one computed at dps + 20.
+        unused = list(range(n))
+        diffs = []
+        for i in range(n):
+            j = min(unused, key=lambda t: abs(E_hi[t] - E[i]))
+            unused.remove(j)
+            diffs.append(abs(E_hi[j] - E[i]))
+        # Certificate.  For a non-normal matrix the backward residual does NOT bound the
+        # forward error (a Jordan block of size k moves its eigenvalue by ‖Δ‖^{1/k}), so
+        # the honest check is the agreement of two precisions: the forward error at dps is
+        # estimated as 10× the difference from the dps + 20 result (whose own error is ~1e20
+        # smaller).  The residual is kept as a floor, so a normal matrix whose two runs agree
+        # exactly still reports its backward error.
+        floor = _floor_slack(dps, fro_a)
+        bounds = [max(10 * d, r, floor) for d, r in zip(diffs, resid)]
+        tol = _tol(digits) * fro_a
+        worst = max(range(n), key=lambda i: bounds[i])
+        if bounds[worst] > tol:
+            _refuse("eig", bounds[worst], fro_a, digits,
+                    f"eigenvalue {mpmath.nstr(E[worst], 8)}: |λ(dps) − λ(dps+20)| = {mpmath.nstr(diffs[worst], 3)}, "
+                    f"backward residual {mpmath.nstr(resid[worst], 3)} (ill-conditioned or defective eigenvalue)")
+        order = sorted(range(n), key=lambda i: (-E[i].real, -E[i].imag))
+        vals = [E[i] for i in order]
+        bnds = [bounds[i] for i in order]
+        return Result((vals, bnds), bound=max(bnds), residuals=[resid[i] for i in order],
+                      precision_gaps=[diffs[i] for i in order], fro=fro_a, dps=dps, digits=digits)
+
+
+def eig(A, digits: int = DEFAULT_DIGITS) -> Result:
+    """General eigenvalues (mpc), sorted by real part then imaginary part, descending, with
+    a bound per eigenvalue.  Returns (values, bounds); ``.bound`` is the largest."""
+    A = as_mp_matrix(A)
+    _check_square(A, "eig")
+    working_dps(digits)
+    return _cached("eig", A, digits, lambda: _eig_compute(A, digits))
+
+
+# ----------------------------------------------------------------------------------
+# inverse, solve
+# ----------------------------------------------------------------------------------
+
+def _inv(A: mpmath.matrix, digits: int):
+    dps = working_dps(digits)
+    n = A.rows
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        X = _call_mpmath("inv", mpmath.inverse, A)
+        fro_a, fro_x = _fro(A), _fro(X)
+        R = mpmath.eye(n) - A * X
+        # ‖R̂ − R‖_F ≤ γ_{n+1}‖A‖_F‖X‖_F (product and subtraction from I).
+        r = _fro(R) + _gamma(n + 1, eps) * fro_a * fro_x
+        if not r < 1:
+            raise OracleRefused(f"oracle inv: ‖I − AX‖_F = {mpmath.nstr(r, 3)} >= 1, no certificate (A singular or too ill-conditioned for {dps} digits)")
+        # AX = I − R  ⇒  A⁻¹ = X(I − R)⁻¹  ⇒  A⁻¹ − X = XR(I − R)⁻¹ (Neumann series), so
+        # ‖X − A⁻¹‖_F ≤ ‖X‖_F‖R‖₂/(1 − ‖R‖₂) ≤ ‖X‖_F‖R‖_F/(1 − ‖R‖_F).
+        bound = fro_x * r / (1 - r)
+        if bound > _tol(digits) * fro_x:
+            _refuse("inv", bound, fro_x, digits, f"‖I − AX‖_F = {mpmath.nstr(r, 3)}")
+        return X, bound, r
+
+
+def inv(A, digits: int = DEFAULT_DIGITS):
+    """(X, bound on ‖X − A⁻¹‖_F); refuses for singular or hopelessly ill-conditioned A."""
+    A = as_mp_matrix(A)
+    _check_square(A, "inv")
+    X, bound, _ = _inv(A, digits)
+    return X, bound
+
+
+def solve(A, b, digits: int = DEFAULT_DIGITS):
+    """(x, bound on ‖x − A⁻¹b‖_F) for square A; b is n×k (or a vector, taken as n×1)."""
+    A = as_mp_matrix(A)
+    _check_square(A, "solve")
+    if isinstance(b, (list, tuple)) and b and not isinstance(b[0], (list, tuple)):
+        b = [[t] for t in b]
+    elif hasattr(b, "ndim") and not isinstance(b, mpmath.matrix) and b.ndim == 1:
+        b = b.reshape(-1, 1)
+    B = as_mp_matrix(b, "b")
+    if B.rows != A.rows:
+        raise InputError(f"solve shape mismatch: A is {A.rows}x{A.cols}, b has {B.rows} rows")
+    X, inv_bound, _ = _inv(A, digits)
+    dps = working_dps(digits)
+    n = A.rows
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        x = mpmath.matrix(n, B.cols)
+        for j in range(B.cols):
+            xj = _call_mpmath("solve", mpmath.lu_solve, A, B[:, j])
+            for i in range(n):
+                x[i, j] = xj[i]
+        fro_a, fro_b, fro_x = _fro(A), _fro(B), _fro(x)
+        res = _fro(B - A * x) + _gamma(n + 1, eps) * (fro_a * fro_x + fro_b)
+        # x − A⁻¹b = −A⁻¹(b − Ax), and ‖A⁻¹‖₂ ≤ ‖A⁻¹‖_F ≤ ‖X‖_F + ‖X − A⁻¹‖_F.
+        bound = (_fro(X) + inv_bound) * res
+        if bound > _tol(digits) * fro_x and bound > 0:
+            _refuse("solve", bound, fro_x, digits, f"‖b − Ax‖_F = {mpmath.nstr(res, 3)}")
+        return x, bound
+
+
+# ----------------------------------------------------------------------------------
+# polar factor
+# ----------------------------------------------------------------------------------
+
+def _polar_parts(A: mpmath.matrix, digits: int, extra_err=0):
+    """Q = U Vt and (forward bound or inf when rank deficient, reconstruction bound).
+
+    ``extra_err`` is an additional Frobenius distance between A and the exact matrix
+    (used by the op set for a Mat's err)."""
+    r = svd(A, digits)
+    U, s, Vt, _ = r
+    dps = r.dps
+    k = len(s)
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        Q = U * Vt
+        # E: ‖A_exact − B‖_F with B = Ũ diag(S) Ṽᵀ (see _svd_compute); B's polar factor is
+        # exactly ŨṼᵀ.  Li & Sun (rectangular full-rank case): ‖Q(A) − Q(B)‖_F ≤
+        # √3‖A − B‖_F / min(σ_min(A), σ_min(B)), with σ_min(B) = S_min and
+        # σ_min(A) ≥ S_min − E.  Rank deficient (S_min ≤ E): no bound.
+        E = r.sigma_bounds[0] + extra_err
+        gap = s[-1] - E
+        fwd = mpmath.sqrt(3) * E / gap if gap > 0 else mpmath.inf
+        # The computed U Vt versus ŨṼᵀ: ‖U − Ũ‖_F‖Vt‖₂ + ‖Vt − Ṽᵀ‖_F ≤ ηU(1 + ηV) + ηV,
+        # plus the product's rounding γ_k·‖U‖_F‖Vt‖_F ≤ γ_k·k(1 + η).
+        recon = r.eta_u * (1 + r.eta_v) + r.eta_v + _gamma(k, eps) * k * (1 + r.eta_u + r.eta_v) + eps * mpmath.sqrt(k)
+        return Q, fwd, recon, r
+
+
+def polar(A, digits: int = DEFAULT_DIGITS):
+    """(Q = U Vt, bound on ‖Q − polar(A)‖_F) for full-rank A (any shape); refuses when A
+    is rank deficient to within the SVD's certificate."""
+    A = as_mp_matrix(A)
+    Q, fwd, recon, r = _polar_parts(A, digits)
+    if fwd == mpmath.inf:
+        raise OracleRefused(
+            f"oracle polar: A is rank deficient to within the SVD certificate "
+            f"(σ_min = {mpmath.nstr(r[1][-1], 3)} <= bound {mpmath.nstr(r.sigma_bounds[0], 3)}); the polar factor is not unique"
+        )
+    with mpmath.workdps(r.dps):
+        bound = fwd + recon
+        scale = mpmath.sqrt(len(r[1]))  # ‖Q‖_F
+        if bound > _tol(digits) * scale:
+            _refuse("polar", bound, scale, digits, f"σ_min = {mpmath.nstr(r[1][-1], 3)} (ill-conditioned)")
+    return Q, bound
+
+
+# ----------------------------------------------------------------------------------
+# norms
+# ----------------------------------------------------------------------------------
+
+def _check_norm_value(what, v, bound, scale, digits):
+    if bound > _tol(digits) * scale:
+        _refuse(what, bound, scale, digits)
+
+
+def norm(A, kind: str, p=None, k=None, digits: int = DEFAULT_DIGITS):
+    """(‖A‖_kind, bound) for kind in NORM_KINDS ('schatten' needs p >= 1, 'kyfan' k)."""
+    A = as_mp_matrix(A)
+    m, n = A.rows, A.cols
+    check_norm_args(kind, p, k, (m, n))
+    dps = working_dps(digits)
+    if kind in ("2", "nuc", "schatten", "kyfan"):
+        r = svd(A, digits)
+        s, b = r[1], r.sigma_bounds
+        with mpmath.workdps(dps):
+            eps = mpmath.mp.eps
+            rr = len(s)
+            # Each |Ŝ_i − σ_i| ≤ b_i in sorted order (Weyl), so by the triangle inequality
+            # in ℓ_p, |‖Ŝ‖_p − ‖σ‖_p| ≤ ‖b‖_p; partial sums likewise for Ky Fan.
+            if kind == "2" or (kind == "schatten" and p in (math.inf, mpmath.inf)):
+                v, bound = s[0], b[0]
+            elif kind == "nuc":
+                v = mpmath.fsum(s)
+                bound = mpmath.fsum(b) + _gamma(rr, eps) * v
+            elif kind == "kyfan":
+                v = mpmath.fsum(s[:k])
+                bound = mpmath.fsum(b[:k]) + _gamma(k, eps) * v
+            else:
+                pp = mpmath.mpf(p)
+                v = mpmath.fsum(t ** pp for t in s) ** (1 / pp)
+                bb = mpmath.fsum(t ** pp for t in b) ** (1 / pp)
+                # pow per term, the sum, the root (error divided by p ≥ 1): γ_{r+4}.
+                bound = bb + _gamma(rr + 4, eps) * v
+            fro_a = r.fro
+            _check_norm_value(f"norm({kind})", v, bound, max(v, fro_a), digits)
+            return v, bound
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        if kind == "fro":
+            v = _fro(A)
+            return v, _gamma(m * n + 2, eps) * v
+        if kind == "max":
+            return max(abs(A[i, j]) for i in range(m) for j in range(n)), mpmath.mpf(0)
+        if kind == "1":
+            v = max(mpmath.fsum(abs(A[i, j]) for i in range(m)) for j in range(n))
+            return v, _gamma(m, eps) * v
+        if kind == "inf":
+            v = max(mpmath.fsum(abs(A[i, j]) for j in range(n)) for i in range(m))
+            return v, _gamma(n, eps) * v
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _pnorm(vals, p):
+    """‖v‖_p for p in {'1', '2', 'inf'} (inside workdps)."""
+    if p == "1":
+        return mpmath.fsum(abs(t) for t in vals)
+    if p == "2":
+        return mpmath.sqrt(mpmath.fsum(t * t for t in vals))
+    return max(abs(t) for t in vals)
+
+
+def induced(A, p: str, q: str, digits: int = DEFAULT_DIGITS):
+    """(‖A‖_{p→q}, bound) for p, q in {'1', '2', 'inf'}.  Closed forms for 1→q, p→∞ and
+    2→2; exhaustive sign enumeration for ∞→1, ∞→2 and 2→1 (= ‖Aᵀ‖_{∞→2}), Unsupported
+    beyond ORACLE_MAX_ENUM_DIM."""
+    if p not in INDUCED_PQ or q not in INDUCED_PQ:
+        raise InputError(f"induced norm p, q must be in {INDUCED_PQ}, got {p}->{q}")
+    A = as_mp_matrix(A)
+    m, n = A.rows, A.cols
+    dps = working_dps(digits)
+    if p == "2" and q == "2":
+        return norm(A, "2", digits=digits)
+    dual = {"1": "inf", "2": "2", "inf": "1"}
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        if p == "1":  # extreme points of the ℓ1 ball are ±e_j: max column q-norm
+            v = max(_pnorm([A[i, j] for i in range(m)], q) for j in range(n))
+        elif q == "inf":  # max_i max_{‖x‖_p ≤ 1} |row_i·x| = max row dual norm
+            v = max(_pnorm([A[i, j] for j in range(n)], dual[p]) for i in range(m))
+        else:
+            # ∞→1, ∞→2: a convex function on the cube peaks at a vertex (a sign vector;
+            # ±s give the same value, so s_1 = +1).  2→1 = ‖Aᵀ‖_{∞→2} by duality.
+            X, qq = A, q
+            if p == "2":  # q == "1"
+                X, qq = A.T, "2"
+            mm, nn = X.rows, X.cols
+            if nn > ORACLE_MAX_ENUM_DIM:
+                raise OutOfDomain(f"induced({p},{q})", _OPSET_ID,
+                                  f"sign enumeration limited to dimension <= {ORACLE_MAX_ENUM_DIM}, got {nn}")
+            rows = [[X[i, j] for j in range(nn)] for i in range(mm)]
+            best = mpmath.mpf(0)
+            for tail in itertools.product((1, -1), repeat=nn - 1):
+                sg = (1,) + tail
+                y = [mpmath.fsum(r[j] if sg[j] > 0 else -r[j] for j in range(nn)) for r in rows]
+                best = max(best, _pnorm(y, qq))
+            v = best
+        # The longest chain: a sum of ≤ max(m, n) terms, squares and a root: γ_{m+n+2}.
+        bound = _gamma(m + n + 2, eps) * v
+        return v, bound
+
+
+def vnorm(x, p, digits: int = DEFAULT_DIGITS):
+    """(‖x‖_p, bound) for a vector and any p > 0 (p < 1 gives the quasi-norm
+    (Σ|x_i|^p)^{1/p}) or p = inf."""
+    xs = _as_vector(x)
+    if isinstance(p, str):
+        if p.lower() not in ("inf", "1", "2"):
+            raise InputError(f"vnorm p must be a positive number or 'inf', got {p!r}")
+        p = math.inf if p.lower() == "inf" else int(p)
+    if isinstance(p, bool) or not isinstance(p, (int, float, mpmath.mpf)) or not (p > 0):
+        raise InputError(f"vnorm needs p > 0 (or inf), got {p!r}")
+    dps = working_dps(digits)
+    nv = len(xs)
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        if p in (math.inf, mpmath.inf):
+            return max(abs(t) for t in xs), mpmath.mpf(0)
+        pp = mpmath.mpf(p)
+        v = mpmath.fsum(abs(t) ** pp for t in xs) ** (1 / pp)
+        # pow per term and the sum: relative γ_{n+2}; the root 1/p scales a relative
+        # error by 1/p (≥ 1 when p < 1), plus its own rounding.
+        rel = _gamma(nv + 2, eps) * max(1, 1 / pp) + 2 * eps
+        return v, rel * v
+
+
+__all__ = [
+    "DEFAULT_DIGITS",
+    "GUARD_DIGITS",
+    "ORACLE_MAX_ENUM_DIM",
+    "NORM_KINDS",
+    "Result",
+    "as_mp_matrix",
+    "cache_clear",
+    "cache_info",
+    "eig",
+    "eigvalsh",
+    "induced",
+    "inv",
+    "norm",
+    "polar",
+    "solve",
+    "svd",
+    "svdvals",
+    "vnorm",
+    "working_dps",
+]

@@ -1,0 +1,230 @@
+"""The oracle's op set: the same interface and semantics as the NumPy backend, evaluated
+in mpmath at working precision, with every radius taken from a certificate of
+:mod:`matspec.oracles.mp` plus the propagation of the inputs' ``Mat.err``.
+
+A ``Mat`` here holds an ``mpmath.matrix`` (entries at working precision) and ``err``, an
+*mpf* bound on the Frobenius distance to the exact object (mpf, not float: at scales of
+1e±150 the bounds' products would underflow or overflow in float64).  Radii may be
+infinite: that means "undecided" (no forward bound exists, e.g. a truncated SVD without
+a gap), never a pass.  A failed certificate raises
+:class:`~matspec.implementations.base.OracleRefused`.
+"""
+from __future__ import annotations
+
+
+import mpmath
+
+from matspec.implementations.base import (
+    INDUCED_PQ,
+    Domain,
+    Mat,
+    OpSet,
+    check_norm_args,
+)
+from matspec.inputs import InputError, Spec
+from matspec.tolerance import norm_lipschitz_in_fro
+from matspec.values import Val
+
+from . import mp as O
+
+
+def _fro(M):
+    return O._fro(M)
+
+
+class OracleOps(OpSet):
+    id = "oracle"
+    level = "math"
+    dtype = "mpmath"
+
+    def __init__(self, digits: int = O.DEFAULT_DIGITS):
+        self.digits = digits
+        self.dps = O.working_dps(digits)
+
+    def domain(self, profile: str) -> Domain:
+        # The oracle is pure Python: cost grows like n³ at 60 digits (SVD n = 8 ≈ 0.07 s,
+        # n = 24 ≈ 1.5 s).  Scales: mpmath has no overflow, the range matches float64's
+        # so the oracle can judge every float64 input a strategy draws.
+        return Domain(max_dim=24 if profile == "heavy" else 8, log10_scale=(-150, 150))
+
+    # -- helpers ----------------------------------------------------------------------
+    def _eps(self):
+        with mpmath.workdps(self.dps):
+            return +mpmath.mp.eps
+
+    def _mpf(self, c):
+        with mpmath.workdps(self.dps):
+            return O._to_real(c, "scalar")
+
+    # -- materialisation ----------------------------------------------------------
+    def mat(self, spec) -> Mat:
+        if isinstance(spec, Spec):
+            X = spec.to_mp(self.dps)
+            with mpmath.workdps(self.dps):
+                # Specs are exact up to the roundings of their construction at dps digits
+                # (a few reflector applications): 10^(−dps+5)·‖A‖_F covers them.
+                err = mpmath.mpf(10) ** (-self.dps + 5) * _fro(X)
+            return Mat(X, err, (X.rows, X.cols))
+        if isinstance(spec, Mat):
+            raise InputError("already a Mat; pass the spec or the raw array")
+        X = O.as_mp_matrix(spec)  # exact: floats are dyadic rationals
+        return Mat(X, mpmath.mpf(0), (X.rows, X.cols))
+
+    def identity(self, n: int) -> Mat:
+        with mpmath.workdps(self.dps):
+            return Mat(mpmath.eye(n), mpmath.mpf(0), (n, n))
+
+    # -- matrix ops ----------------------------------------------------------------
+    def matmul(self, A: Mat, B: Mat) -> Mat:
+        if A.n != B.m:
+            raise InputError(f"matmul shape mismatch {A.shape} @ {B.shape}")
+        with mpmath.workdps(self.dps):
+            C = A.data * B.data
+            fa, fb = _fro(A.data), _fro(B.data)
+            # ‖fl(ÂB̂) − AB‖ ≤ γ_k‖Â‖_F‖B̂‖_F + ‖Â‖‖B̂ − B‖ + ‖Â − A‖‖B‖
+            err = O._gamma(A.n, self._eps()) * fa * fb + fa * B.err + A.err * (fb + B.err)
+            return Mat(C, err, (C.rows, C.cols))
+
+    def add(self, A: Mat, B: Mat) -> Mat:
+        if A.shape != B.shape:
+            raise InputError(f"add shape mismatch {A.shape} + {B.shape}")
+        with mpmath.workdps(self.dps):
+            C = A.data + B.data
+            return Mat(C, A.err + B.err + self._eps() * _fro(C), A.shape)
+
+    def scale(self, c, A: Mat) -> Mat:
+        with mpmath.workdps(self.dps):
+            cm = self._mpf(c)  # exact (a float is a dyadic rational)
+            C = A.data * cm
+            return Mat(C, abs(cm) * A.err + self._eps() * _fro(C), A.shape)
+
+    def transpose(self, A: Mat) -> Mat:
+        return Mat(A.data.T, A.err, (A.n, A.m))
+
+    def _svd(self, A: Mat):
+        r = O.svd(A.data, self.digits)
+        # E: Frobenius distance from the exact A to B = Ũ diag(S) Ṽᵀ, whose exact SVD we
+        # hold up to the orthonormality defects (see mp._svd_compute).
+        return r, r.sigma_bounds[0] + A.err
+
+    def _recon_err(self, r, t_top, k):
+        """‖fl(U_k diag(t) Vt_k) − Ũ_k diag(t) Ṽ_kᵀ‖_F: the factors' orthonormality defects
+        (‖U − Ũ‖_F ≤ ηU, ‖Vt − Ṽᵀ‖_F ≤ ηV, ‖Vt‖₂ ≤ 1 + ηV) times t_top, plus rounding of
+        products of length k on factors with Frobenius norms ≤ √k(1 + η)."""
+        eps = self._eps()
+        with mpmath.workdps(self.dps):
+            orth = r.eta_u * (1 + r.eta_v) + r.eta_v
+            return t_top * (orth + O._gamma(k + 1, eps) * k * (1 + r.eta_u) * (1 + r.eta_v))
+
+    def lowrank(self, A: Mat, k: int) -> Mat:
+        rmin = min(A.shape)
+        if isinstance(k, bool) or not (isinstance(k, int) and k >= 0):
+            raise InputError(f"rank k must be a non-negative integer, got {k!r}")
+        if k >= rmin:
+            return Mat(A.data.copy(), A.err, A.shape)
+        if k == 0:
+            with mpmath.workdps(self.dps):
+                return Mat(mpmath.zeros(A.m, A.n), mpmath.mpf(0), A.shape)
+        r, E = self._svd(A)
+        U, s, Vt, _ = r
+        with mpmath.workdps(self.dps):
+            Uk = U[:, :k]
+            Ak = O._scale_cols(Uk, s[:k]) * Vt[:k, :]
+            # Wedin: ‖(A+Δ)_k − A_k‖_F ≤ ‖Δ‖_F (1 + 2‖A‖₂/δ), δ = σ_k − σ_{k+1} − 2‖Δ‖ > 0
+            # (each S_i is uncertain by E).  No gap: infinite radius (undecided).
+            delta = (s[k - 1] - s[k]) - 2 * E
+            fwd = E * (1 + 2 * (s[0] + E) / delta) if delta > 0 else mpmath.inf
+            return Mat(Ak, fwd + self._recon_err(r, s[0], k), A.shape)
+
+    def svt(self, A: Mat, lam) -> Mat:
+        if not (lam >= 0):
+            raise InputError(f"threshold lambda must be >= 0, got {lam!r}")
+        r, E = self._svd(A)
+        U, s, Vt, _ = r
+        with mpmath.workdps(self.dps):
+            lm = self._mpf(lam)
+            t = [max(si - lm, mpmath.mpf(0)) for si in s]
+            X = O._scale_cols(U, t) * Vt
+            # The prox of a convex function (λ‖·‖_*) is nonexpansive in ‖·‖_F: the exact
+            # SVT moves by at most E; plus the subtraction's rounding (eps per σ) and the
+            # reconstruction.
+            err = E + self._eps() * mpmath.sqrt(len(s)) * s[0] + self._recon_err(r, t[0], len(s))
+            return Mat(X, err, A.shape)
+
+    def polar(self, A: Mat) -> Mat:
+        Q, fwd, recon, _ = O._polar_parts(A.data, self.digits, extra_err=A.err)
+        # Rank deficient within the certificate: fwd is infinite (undecided), not refused.
+        with mpmath.workdps(self.dps):
+            return Mat(Q, fwd + recon, A.shape)
+
+    # -- scalar ops ------------------------------------------------------------------
+    def svdvals(self, A: Mat) -> list[Val]:
+        r = O.svd(A.data, self.digits)
+        with mpmath.workdps(self.dps):
+            return [Val(si, bi + A.err) for si, bi in zip(r[1], r.sigma_bounds)]
+
+    def eigvalsh(self, A: Mat) -> list[Val]:
+        if A.m != A.n:
+            raise InputError(f"eigvalsh needs a square matrix, got {A.shape}")
+        vals, bound = O.eigvalsh(A.data, self.digits)
+        # Weyl on symmetric matrices; a symmetric reading of Â is within √2‖Â − A‖_F of A.
+        with mpmath.workdps(self.dps):
+            E = bound + mpmath.sqrt(2) * A.err
+        return [Val(x, E) for x in vals]
+
+    def norm(self, A: Mat, kind: str, p=None, k=None) -> Val:
+        check_norm_args(kind, p, k, A.shape)
+        v, bound = O.norm(A.data, kind, p=p, k=k, digits=self.digits)
+        with mpmath.workdps(self.dps):
+            prop = mpmath.mpf(norm_lipschitz_in_fro(kind, A.m, A.n, p, k)) * A.err
+            return Val(v, bound + prop)
+
+    def trace(self, A: Mat) -> Val:
+        n = min(A.shape)
+        with mpmath.workdps(self.dps):
+            d = [A.data[i, i] for i in range(n)]
+            v = mpmath.fsum(d)
+            err = O._gamma(n, self._eps()) * mpmath.fsum(abs(x) for x in d) + mpmath.sqrt(n) * A.err
+            return Val(v, err)
+
+    def inner(self, A: Mat, B: Mat) -> Val:
+        if A.shape != B.shape:
+            raise InputError(f"inner product shape mismatch {A.shape} vs {B.shape}")
+        with mpmath.workdps(self.dps):
+            prods = [A.data[i, j] * B.data[i, j] for i in range(A.m) for j in range(A.n)]
+            v = mpmath.fsum(prods)
+            fa, fb = _fro(A.data), _fro(B.data)
+            absdot = mpmath.fsum(abs(x) for x in prods)
+            err = O._gamma(A.m * A.n, self._eps()) * absdot + fa * B.err + A.err * (fb + B.err)
+            return Val(v, err)
+
+    def vnorm(self, x: Mat, p) -> Val:
+        if x.n != 1:
+            raise InputError(f"vnorm expects a column vector, got shape {x.shape}")
+        v, bound = O.vnorm(x.data, p, digits=self.digits)
+        # ‖x‖_p is monotone in each |x_i| and every |x_i| is within e = x.err of its
+        # computed value, so the exact value lies in [‖(|x̂|−e)₊‖_p, ‖|x̂|+e‖_p].
+        with mpmath.workdps(self.dps):
+            e = x.err
+            a = [abs(x.data[i, 0]) for i in range(x.m)]
+            if e > 0:
+                lo, blo = O.vnorm([max(t - e, mpmath.mpf(0)) for t in a], p, digits=self.digits)
+                hi, bhi = O.vnorm([t + e for t in a], p, digits=self.digits)
+                sens = max(hi + bhi - v, v - (lo - blo), mpmath.mpf(0))
+            else:
+                sens = mpmath.mpf(0)
+            return Val(v, sens + bound)
+
+    def induced(self, A: Mat, p: str, q: str) -> Val:
+        if p not in INDUCED_PQ or q not in INDUCED_PQ:
+            raise InputError(f"induced norm p, q must be in {INDUCED_PQ}, got {p}->{q}")
+        v, bound = O.induced(A.data, p, q, digits=self.digits)
+        with mpmath.workdps(self.dps):
+            # ‖E‖_{p→q} ≤ √(mn)‖E‖_F for p, q ∈ {1, 2, ∞}.
+            return Val(v, bound + mpmath.sqrt(A.m * A.n) * A.err)
+
+    def entry(self, A: Mat, i: int, j: int) -> Val:
+        return Val(A.data[i, j], A.err)
+
+
+__all__ = ["OracleOps"]

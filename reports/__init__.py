@@ -1,0 +1,1 @@
+"""The runner (claims × op sets → verdicts and outcomes) and the report writers."""

@@ -1,0 +1,96 @@
+"""Write a run's results: ``claims.json`` (schema in docs/claims-schema.md, versioned) and
+``claims.md`` (the verdict table: the documents' errata with counterexamples)."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import platform
+from pathlib import Path
+
+import mpmath
+import numpy as np
+
+from matspec.reports.runner import ClaimResult
+
+SCHEMA_VERSION = "1.0"
+
+
+def run_document(results: list[ClaimResult], *, seed: int, profile: str, backends: list[str], seconds: float) -> dict:
+    from matspec import __version__
+
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.computed.value] = counts.get(r.computed.value, 0) + 1
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "matspec_version": __version__,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "seed": seed,
+        "profile": profile,
+        "oracle": {"library": "mpmath", "version": mpmath.__version__},
+        "backends": backends,
+        "environment": {"python": platform.python_version(), "numpy": np.__version__, "machine": platform.machine()},
+        "seconds": round(seconds, 2),
+        "summary": {
+            "claims": len(results),
+            "verdicts": counts,
+            "disagreements_with_record": [r.claim.id for r in results if not r.agrees],
+            "backend_mismatches": {r.claim.id: r.backend_mismatches() for r in results if r.backend_mismatches()},
+        },
+        "claims": [r.to_json() for r in results],
+    }
+
+
+def _cell(text: str) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(doc: dict) -> str:
+    lines = [
+        "# matspec — claim verdicts",
+        "",
+        f"seed {doc['seed']}, profile `{doc['profile']}`, oracle mpmath {doc['oracle']['version']}, "
+        f"backends: {', '.join(doc['backends']) or 'none'}; {doc['summary']['claims']} claims in {doc['seconds']} s.",
+        "",
+        "Verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(doc["summary"]["verdicts"].items())),
+        "",
+    ]
+    bad = doc["summary"]["disagreements_with_record"]
+    if bad:
+        lines += [f"**Computed verdict differs from the recorded one for:** {', '.join(bad)}", ""]
+    lines += [
+        "| id | provenance | verdict | counterexample / note | backends |",
+        "|---|---|---|---|---|",
+    ]
+    for c in doc["claims"]:
+        prov = c["provenance"]
+        verdict = c["computed_verdict"] + ("" if c["agrees"] else f" (recorded: {c['recorded_verdict']})")
+        ce = c["stated"]["counterexample_repr"]
+        detail = ""
+        if ce and c["computed_verdict"] != "holds":
+            detail = f"`{ce}` — {c['stated']['message'][:300]}"
+        if c["repaired_statement"] and c["computed_verdict"] in ("misstated", "conditional"):
+            detail += f" **Repaired:** {c['repaired_statement']}"
+        if c["note"]:
+            detail += f" _{c['note']}_"
+        backs = ", ".join(f"{b}: {v['outcome']}" for b, v in c["backends"].items())
+        lines.append(
+            f"| `{c['id']}` | {_cell(prov['seed'])} § {_cell(prov['section'])}: “{_cell(prov['statement'])}” "
+            f"| **{verdict}** | {_cell(detail)} | {_cell(backs)} |"
+        )
+    lines.append("")
+    replays = [(c["id"], c["replay"]["stated"]) for c in doc["claims"] if c["replay"]["stated"]]
+    if replays:
+        lines += ["## Replaying counterexamples", ""]
+        for cid, cmd in replays:
+            lines += [f"- `{cid}`: `{cmd}`"]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_reports(doc: dict, out_dir: Path) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jp, mp_ = out_dir / "claims.json", out_dir / "claims.md"
+    jp.write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n")
+    mp_.write_text(markdown(doc))
+    return jp, mp_

@@ -1,0 +1,262 @@
+"""Evaluate claims × op sets: compute verdicts and per-backend outcomes.
+
+For each claim the runner checks the *stated* form on the oracle (mpmath).  If it is
+refuted and the claim has a repaired form, that is checked too; the verdict follows from
+the two statuses (:func:`matspec.claim.combine_verdict`).  Then the true form (stated if it
+holds, else the repaired one) is checked on every backend, giving `conforms`,
+`violates`, `unsupported` or `undecided`.
+
+Hypothesis drives the search; a violation is shrunk to a minimal input, recorded with
+the relation that failed (measured gap vs allowed slack) and a replay command.
+"""
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hyp_seed
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+
+from matspec.claim import Claim, Form, Outcome, Verdict, combine_verdict
+from matspec.implementations.base import OpSet, OracleRefused, OutOfDomain, Unsupported
+from matspec.inputs import input_to_json
+from matspec.values import as_relations
+
+PROFILES = {
+    # examples per form on the oracle / on a backend (backends are cheap)
+    "smoke": (6, 10),
+    "default": (25, 40),
+    "heavy": (250, 400),
+}
+
+
+class _Violation(Exception):
+    pass
+
+
+@dataclass
+class FormResult:
+    status: str  # "holds" | "refuted" | "undecided" | "unsupported" | "error"
+    examples: int = 0
+    undecided: int = 0
+    counterexample: Optional[dict] = None  # inputs as JSON
+    counterexample_repr: Optional[str] = None
+    relations: list = field(default_factory=list)  # failing relations (JSON)
+    message: str = ""
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "status": self.status,
+            "examples": self.examples,
+            "undecided_examples": self.undecided,
+            "counterexample": self.counterexample,
+            "counterexample_repr": self.counterexample_repr,
+            "failed_relations": self.relations,
+            "message": self.message,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def claim_seed(base_seed: int, claim_id: str, form: str, opset: str) -> int:
+    """A stable per-(claim, form, op set) seed: runs are reproducible from --seed."""
+    return (base_seed * 1_000_003 + zlib.crc32(f"{claim_id}|{form}|{opset}".encode())) % (2**32)
+
+
+def evaluate_once(form: Form, ops: OpSet, inputs: dict):
+    """Run a property on one input; returns (state, relations, message).
+
+    state: 'ok' | 'violated' | 'undecided'.  Any exception other than an oracle refusal
+    or an unsupported op is a violation: a kernel that raises fails, it never passes.
+    """
+    try:
+        rels = as_relations(form.prop(ops, **inputs))
+    except OracleRefused as exc:
+        return "undecided", [], f"oracle refused: {exc}"
+    except OutOfDomain as exc:
+        return "undecided", [], str(exc)
+    except Unsupported:
+        raise
+    except Exception as exc:  # noqa: BLE001 - reported as a failure with its message
+        return "violated", [], f"raised {type(exc).__name__}: {exc}"
+    bad = [r for r in rels if r.ok is False]
+    if bad:
+        return "violated", bad, "; ".join(r.describe() for r in bad)
+    if any(r.ok is None for r in rels):
+        return "undecided", [r for r in rels if r.ok is None], "error bound unavailable"
+    return "ok", rels, ""
+
+
+def _inputs_json(inputs: dict) -> dict:
+    return {k: input_to_json(v) for k, v in inputs.items()}
+
+
+def _inputs_repr(inputs: dict) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in inputs.items())
+
+
+def check_form(form: Form, ops: OpSet, profile: str = "default", max_examples: Optional[int] = None,
+               seed: int = 0) -> FormResult:
+    t0 = time.perf_counter()
+    res = FormResult(status="holds")
+    failing: dict = {}
+
+    def record(inputs, rels, msg):
+        failing["inputs"], failing["rels"], failing["msg"] = inputs, rels, msg
+
+    try:
+        # 1. fixed examples (the document's own cases, witnesses): always evaluated first.
+        for ex in form.examples:
+            state, rels, msg = evaluate_once(form, ops, ex)
+            res.examples += 1
+            if state == "violated":
+                record(ex, rels, msg)
+                raise _Violation()
+            if state == "undecided":
+                res.undecided += 1
+
+        # 2. drawn inputs, shrunk on failure.
+        if form.inputs is not None:
+            n = max_examples if max_examples is not None else (
+                PROFILES[profile][0] if ops.level == "math" else PROFILES[profile][1])
+            strategy = form.inputs(ops.domain(profile))
+            if not isinstance(strategy, st.SearchStrategy):
+                raise TypeError(f"form inputs must return a hypothesis strategy, got {type(strategy).__name__}")
+
+            @settings(max_examples=n, database=None, deadline=None, derandomize=False,
+                      suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
+                      phases=[Phase.generate, Phase.shrink], print_blob=False)
+            @hyp_seed(seed)
+            @given(strategy)
+            def search(inputs):
+                if form.assume is not None and not form.assume(**inputs):
+                    from hypothesis import reject
+                    reject()
+                state, rels, msg = evaluate_once(form, ops, inputs)
+                if state == "violated":
+                    record(inputs, rels, msg)
+                    raise _Violation()
+                counts["n"] += 1
+                if state == "undecided":
+                    counts["undecided"] += 1
+
+            counts = {"n": 0, "undecided": 0}
+            try:
+                search()
+            except Unsatisfiable:
+                res.message = "no drawn input satisfied the precondition"
+            res.examples += counts["n"]
+            res.undecided += counts["undecided"]
+    except _Violation:
+        res.status = "refuted"
+        res.counterexample = _inputs_json(failing["inputs"])
+        res.counterexample_repr = _inputs_repr(failing["inputs"])
+        res.relations = [r.to_json() for r in failing["rels"]]
+        res.message = failing["msg"]
+    except Unsupported as exc:
+        res.status = "unsupported"
+        res.message = str(exc)
+    if res.status == "holds" and res.examples > 0 and res.undecided == res.examples:
+        res.status = "undecided"
+        res.message = res.message or "every example was undecided (oracle refusals or unbounded errors)"
+    if res.status == "holds" and res.examples == 0:
+        res.status = "undecided"
+        res.message = res.message or "no example was evaluated"
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _status_bool(r: FormResult) -> Optional[bool]:
+    return {"holds": True, "refuted": False}.get(r.status)
+
+
+@dataclass
+class ClaimResult:
+    claim: Claim
+    computed: Verdict
+    stated: FormResult
+    repaired: Optional[FormResult]
+    backends: dict  # backend id -> (Outcome, FormResult | None)
+    seed: int
+
+    @property
+    def agrees(self) -> bool:
+        return self.computed == self.claim.recorded
+
+    def backend_mismatches(self) -> list[str]:
+        out = []
+        for bid, (outcome, _) in self.backends.items():
+            expected = self.claim.expect.get(bid, Outcome.CONFORMS if outcome != Outcome.NOT_APPLICABLE else Outcome.NOT_APPLICABLE)
+            if outcome != expected:
+                out.append(f"{bid}: expected {expected.value}, got {outcome.value}")
+        return out
+
+    def replay_command(self, form: str = "stated", opset: str = "oracle") -> Optional[str]:
+        fr = self.stated if form == "stated" else self.repaired
+        if opset != "oracle":
+            fr = self.backends.get(opset, (None, None))[1]
+        if fr is None or fr.counterexample is None:
+            return None
+        return (f"matspec replay {self.claim.id} --form {form} --on {opset} "
+                f"--input '{json.dumps(fr.counterexample, separators=(',', ':'))}'")
+
+    def to_json(self) -> dict:
+        c = self.claim
+        true_form = "stated" if self.computed == Verdict.HOLDS else ("repaired" if self.computed in (Verdict.CONDITIONAL, Verdict.MISSTATED) else None)
+        return {
+            "id": c.id,
+            "topic": c.topic,
+            "provenance": {"seed": c.provenance.seed, "section": c.provenance.section, "statement": c.provenance.statement},
+            "statement": c.stated.text,
+            "repair": c.repair,
+            "repaired_statement": c.repaired.text if c.repaired else None,
+            "note": c.note,
+            "recorded_verdict": c.recorded.value,
+            "computed_verdict": self.computed.value,
+            "agrees": self.agrees,
+            "seed": self.seed,
+            "stated": self.stated.to_json(),
+            "repaired": self.repaired.to_json() if self.repaired else None,
+            "replay": {"stated": self.replay_command("stated"), "repaired": self.replay_command("repaired")},
+            "backends": {
+                bid: {
+                    "form": true_form,
+                    "outcome": outcome.value,
+                    "expected": c.expect.get(bid, Outcome.CONFORMS if outcome != Outcome.NOT_APPLICABLE else Outcome.NOT_APPLICABLE).value,
+                    "result": fr.to_json() if fr else None,
+                    "replay": self.replay_command(true_form, bid) if fr and true_form else None,
+                }
+                for bid, (outcome, fr) in self.backends.items()
+            },
+        }
+
+
+_OUTCOME_OF_STATUS = {
+    "holds": Outcome.CONFORMS,
+    "refuted": Outcome.VIOLATES,
+    "unsupported": Outcome.UNSUPPORTED,
+    "undecided": Outcome.UNDECIDED,
+}
+
+
+def evaluate_claim(claim: Claim, oracle: OpSet, backends: Iterable[OpSet] = (), profile: str = "default",
+                   seed: int = 0, examples: Optional[int] = None) -> ClaimResult:
+    stated = check_form(claim.stated, oracle, profile, examples, claim_seed(seed, claim.id, "stated", oracle.id))
+    repaired = None
+    if stated.status == "refuted" and claim.repaired is not None:
+        repaired = check_form(claim.repaired, oracle, profile, examples, claim_seed(seed, claim.id, "repaired", oracle.id))
+    computed = combine_verdict(_status_bool(stated), _status_bool(repaired) if repaired else None, claim.repair)
+    true_form = {Verdict.HOLDS: claim.stated, Verdict.CONDITIONAL: claim.repaired, Verdict.MISSTATED: claim.repaired}.get(computed)
+    out = {}
+    for b in backends:
+        if true_form is None:
+            out[b.id] = (Outcome.NOT_APPLICABLE, None)
+            continue
+        fr = check_form(true_form, b, profile, examples, claim_seed(seed, claim.id, "backend", b.id))
+        out[b.id] = (_OUTCOME_OF_STATUS[fr.status] if fr.status in _OUTCOME_OF_STATUS else Outcome.VIOLATES, fr)
+    return ClaimResult(claim, computed, stated, repaired, out, seed)

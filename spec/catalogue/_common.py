@@ -1,0 +1,26 @@
+"""Helpers shared by the catalogue modules (provenance, registration, input shapes)."""
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from matspec.claim import Claim, Provenance
+
+SEED_004 = "004_22c25d75eff01b16.txt"
+
+
+def src(section: str, statement: str, seed: str = SEED_004) -> Provenance:
+    return Provenance(seed, section, statement)
+
+
+class Registry(list):
+    """A module's CLAIMS list; ``claims.add(...)`` builds and appends a Claim."""
+
+    def add(self, **kw) -> Claim:
+        c = Claim(**kw)
+        self.append(c)
+        return c
+
+
+def named(**strategies_by_domain):
+    """inputs=named(A=lambda d: matrices(d)) → a function Domain → strategy of dicts."""
+    return lambda d: st.fixed_dictionaries({k: f(d) for k, f in strategies_by_domain.items()})

@@ -1,0 +1,150 @@
+"""The ``matspec`` command: run / list / show / replay."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def _load_claims(only: list[str] | None):
+    from matspec.catalogue import all_claims, get_claim
+
+    if only:
+        return [get_claim(c) for c in only]
+    return all_claims()
+
+
+def cmd_run(args) -> int:
+    from tqdm import tqdm
+
+    from matspec.implementations import default_backends
+    from matspec.oracles import OracleOps
+    from matspec.reports.render import run_document, write_reports
+    from matspec.reports.runner import evaluate_claim
+
+    claims = _load_claims(args.claim)
+    oracle = OracleOps()
+    backends = [] if args.no_backends else default_backends()
+    t0 = time.perf_counter()
+    results = []
+    bar = tqdm(claims, desc="claims", unit="claim", file=sys.stderr, disable=None)
+    for c in bar:
+        bar.set_postfix_str(c.id)
+        results.append(evaluate_claim(c, oracle, backends, profile=args.profile, seed=args.seed, examples=args.examples))
+    doc = run_document(results, seed=args.seed, profile=args.profile, backends=[b.id for b in backends],
+                       seconds=time.perf_counter() - t0)
+    jp, mp_ = write_reports(doc, Path(args.out))
+    s = doc["summary"]
+    print(f"{s['claims']} claims in {doc['seconds']} s: " + ", ".join(f"{k} {v}" for k, v in sorted(s["verdicts"].items())))
+    for r in results:
+        flag = "" if r.agrees else f"   <-- recorded {r.claim.recorded.value}"
+        print(f"  {r.computed.value:<11} {r.claim.id}{flag}")
+        for m in r.backend_mismatches():
+            print(f"      backend mismatch: {m}")
+    print(f"wrote {jp} and {mp_}")
+    disagreements = len(s["disagreements_with_record"]) + len(s["backend_mismatches"])
+    if disagreements:
+        print(f"{disagreements} claim(s) disagree with their recorded verdict or expected outcomes", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_list(args) -> int:
+    for c in _load_claims(None):
+        if args.topic and c.topic != args.topic:
+            continue
+        print(f"{c.id:<55} {c.recorded.value:<11} {c.provenance.short()}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    c = _load_claims([args.id])[0]
+    print(f"{c.id}\n  source:    {c.provenance.seed} § {c.provenance.section}")
+    print(f"  statement: {c.provenance.statement}")
+    print(f"  encoded:   {c.stated.text}")
+    if c.repaired:
+        print(f"  repaired ({c.repair}): {c.repaired.text}")
+    print(f"  recorded verdict: {c.recorded.value}")
+    if c.note:
+        print(f"  note: {c.note}")
+    report = Path(args.out) / "claims.json"
+    if report.exists():
+        doc = json.loads(report.read_text())
+        for e in doc["claims"]:
+            if e["id"] == c.id:
+                print(f"  last run ({report}): computed {e['computed_verdict']}")
+                if e["stated"]["counterexample_repr"]:
+                    print(f"  counterexample (stated form): {e['stated']['counterexample_repr']}")
+                    print(f"    {e['stated']['message']}")
+                    print(f"  replay: {e['replay']['stated']}")
+                for b, v in e["backends"].items():
+                    print(f"  {b}: {v['outcome']}")
+    else:
+        print(f"  (no run found in {args.out}; `matspec run` computes the verdict)")
+    return 0
+
+
+def cmd_replay(args) -> int:
+    from matspec.catalogue import get_claim
+    from matspec.implementations import get_opset
+    from matspec.inputs import InputError, spec_from_json
+    from matspec.reports.runner import evaluate_once
+
+    c = get_claim(args.id)
+    form = c.stated if args.form == "stated" else c.repaired
+    if form is None:
+        print(f"{c.id} has no {args.form} form", file=sys.stderr)
+        return 2
+    try:
+        raw = json.loads(args.input)
+        inputs = {k: spec_from_json(v) for k, v in raw.items()}
+    except (json.JSONDecodeError, InputError, TypeError) as exc:
+        print(f"bad --input: {exc}", file=sys.stderr)
+        return 2
+    ops = get_opset(args.on)
+    state, rels, msg = evaluate_once(form, ops, inputs)
+    print(f"{c.id} [{args.form}] on {ops.id}: {state}")
+    print(f"  inputs: {', '.join(f'{k}={v!r}' for k, v in inputs.items())}")
+    for r in rels:
+        print(f"  {r.describe()}")
+    if msg and not rels:
+        print(f"  {msg}")
+    return 0 if state == "ok" else 1
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="matspec", description="Verify the claims of the seed documents against mpmath oracles and NumPy.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run", help="verify the catalogue and write claims.json / claims.md")
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--examples", type=int, default=None, help="examples per form (default: from --profile)")
+    r.add_argument("--profile", choices=["smoke", "default", "heavy"], default="default")
+    r.add_argument("--out", default="matspec-out")
+    r.add_argument("--claim", action="append", help="only this claim id (repeatable)")
+    r.add_argument("--no-backends", action="store_true", help="math level only (oracle)")
+    r.set_defaults(fn=cmd_run)
+    ls = sub.add_parser("list", help="list the claims")
+    ls.add_argument("--topic")
+    ls.set_defaults(fn=cmd_list)
+    sh = sub.add_parser("show", help="show a claim, its provenance and last verdict")
+    sh.add_argument("id")
+    sh.add_argument("--out", default="matspec-out")
+    sh.set_defaults(fn=cmd_show)
+    rp = sub.add_parser("replay", help="evaluate one claim form on one input")
+    rp.add_argument("id")
+    rp.add_argument("--form", choices=["stated", "repaired"], default="stated")
+    rp.add_argument("--on", default="oracle", help="op set id: oracle, numpy-float64, numpy-float32")
+    rp.add_argument("--input", required=True, help="the inputs as JSON (as printed in claims.json)")
+    rp.set_defaults(fn=cmd_replay)
+    args = p.parse_args(argv)
+    try:
+        return args.fn(args)
+    except KeyError as exc:
+        print(f"matspec: {exc.args[0]}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Hypothesis strategies that draw *parameters* (shape, mode, κ, scale, seed), never raw
+entries, so that shrinking ends at a small readable spec such as
+``MatrixSpec(m=2, n=1, mode='geometric', log10_kappa=0, log10_scale=0, seed=0)``.
+
+Every strategy takes the evaluator's :class:`~matspec.implementations.base.Domain`, so the
+same claim draws scales inside float32's range for a float32 backend and up to 1e±150 for
+the oracle and float64.
+"""
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from matspec.implementations.base import Domain
+from matspec.inputs import MODES, ArraySpec, MatrixSpec, OrthogonalSpec
+from matspec.gallery import GallerySpec, gallery_kinds
+
+SEEDS = st.integers(min_value=0, max_value=2**16)
+
+
+def dims(domain: Domain, lo: int = 1, hi: int | None = None):
+    hi = domain.max_dim if hi is None else min(hi, domain.max_dim)
+    return st.integers(min_value=lo, max_value=max(lo, hi))
+
+
+def log10_kappas(domain: Domain):
+    # Integers shrink to 0 (κ = 1); half-decades in between are not needed to find bugs.
+    return st.integers(min_value=0, max_value=domain.max_log10_kappa)
+
+
+def log10_scales(domain: Domain):
+    lo, hi = domain.log10_scale
+    # Shrinks toward 0 (scale 1); the edges of the range are drawn on purpose.
+    return st.one_of(st.integers(min_value=max(lo, -3), max_value=min(hi, 3)), st.sampled_from([lo, hi]), st.integers(lo, hi))
+
+
+@st.composite
+def matrices(draw, domain: Domain, m=None, n=None, min_dim: int = 1, max_dim: int | None = None,
+             modes=MODES, square: bool = False, full_rank: bool = False):
+    """randsvd-style matrices with prescribed singular values (xLATMS modes)."""
+    mm = m if m is not None else draw(dims(domain, min_dim, max_dim))
+    nn = n if n is not None else (mm if square else draw(dims(domain, min_dim, max_dim)))
+    usable = [md for md in modes if not (full_rank and md == "rank_deficient")]
+    if min(mm, nn) == 1:
+        usable = [md for md in usable if md != "rank_deficient"] or ["geometric"]
+    mode = draw(st.sampled_from(usable))
+    rank = draw(st.integers(0, min(mm, nn) - 1)) if mode == "rank_deficient" else None
+    return MatrixSpec(
+        m=mm, n=nn, mode=mode,
+        log10_kappa=draw(log10_kappas(domain)),
+        log10_scale=draw(log10_scales(domain)),
+        seed=draw(SEEDS),
+        rank=rank,
+    )
+
+
+@st.composite
+def gallery_matrices(draw, domain: Domain, n=None, kinds=None, max_dim: int | None = None):
+    kinds = tuple(kinds) if kinds else gallery_kinds()
+    kind = draw(st.sampled_from(kinds))
+    size = n if n is not None else draw(dims(domain, 1, max_dim))
+    return GallerySpec(kind=kind, n=size, seed=draw(st.integers(0, 2**10)))
+
+
+def any_matrix(domain: Domain, **kw):
+    """Either a randsvd matrix (any shape) or a square gallery matrix."""
+    square_kw = {k: v for k, v in kw.items() if k == "max_dim"}
+    return st.one_of(matrices(domain, **kw), gallery_matrices(domain, **square_kw))
+
+
+def orthogonals(n: int):
+    return SEEDS.map(lambda s: OrthogonalSpec(n=n, seed=s))
+
+
+def vectors(domain: Domain, n=None, max_dim: int | None = None, allow_zero: bool = True):
+    """Column vectors with explicit entries: small integers and moderate floats (shrink to 0/1)."""
+    elem = st.one_of(
+        st.integers(-4, 4).map(float),
+        st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False, width=32).map(float),
+    )
+
+    @st.composite
+    def build(draw):
+        size = n if n is not None else draw(dims(domain, 1, max_dim))
+        vals = draw(st.lists(elem, min_size=size, max_size=size))
+        if not allow_zero and all(v == 0 for v in vals):
+            vals[0] = 1.0
+        return ArraySpec.column(vals)
+
+    return build()
+
+
+def pairs_for_product(domain: Domain, max_dim: int | None = None):
+    """(A, B) with A m×k and B k×n."""
+
+    @st.composite
+    def build(draw):
+        m, k, n = (draw(dims(domain, 1, max_dim)) for _ in range(3))
+        return draw(matrices(domain, m=m, n=k)), draw(matrices(domain, m=k, n=n))
+
+    return build()
+
+
+def same_shape_pair(domain: Domain, max_dim: int | None = None, **kw):
+    @st.composite
+    def build(draw):
+        m, n = draw(dims(domain, 1, max_dim)), draw(dims(domain, 1, max_dim))
+        return draw(matrices(domain, m=m, n=n, **kw)), draw(matrices(domain, m=m, n=n, **kw))
+
+    return build()

@@ -1,0 +1,60 @@
+"""Every claim's true form must catch a planted wrong implementation: a property that
+cannot fail is a defect.  PLANTED_FOR maps each claim to the realistic bug (tests/planted*.py)
+that its property must expose on NumPy float64."""
+from __future__ import annotations
+
+import pytest
+
+from matspec.catalogue import all_claims
+from matspec.claim import Verdict
+from matspec.reports.runner import check_form
+
+import planted
+import planted_map_a
+import planted_map_b
+
+PLANTED_FOR = {**planted_map_a.PLANTED_FOR, **planted_map_b.PLANTED_FOR}
+
+
+def _all_planted():
+    out, todo = {}, list(planted._Planted.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        out[cls.bug] = cls
+        todo.extend(cls.__subclasses__())
+    return out
+
+
+PLANTED = _all_planted()
+CLAIMS = {c.id: c for c in all_claims()}
+
+
+def _true_form(c):
+    if c.recorded == Verdict.HOLDS:
+        return c.stated
+    if c.recorded in (Verdict.CONDITIONAL, Verdict.MISSTATED):
+        return c.repaired
+    return None
+
+
+def test_every_claim_with_a_true_form_has_a_planted_bug():
+    missing = [cid for cid, c in CLAIMS.items() if _true_form(c) is not None and cid not in PLANTED_FOR]
+    assert not missing, f"claims without a planted-bug test: {missing}"
+    unknown = {cid: b for cid, b in PLANTED_FOR.items() if b not in PLANTED}
+    assert not unknown, f"unknown planted bugs: {unknown}"
+    stale = [cid for cid in PLANTED_FOR if cid not in CLAIMS]
+    assert not stale, f"PLANTED_FOR names claims that do not exist: {stale}"
+
+
+@pytest.mark.parametrize("claim_id", sorted(PLANTED_FOR))
+def test_planted_bug_is_caught(claim_id):
+    c = CLAIMS[claim_id]
+    form = _true_form(c)
+    bug = PLANTED[PLANTED_FOR[claim_id]]()
+    res = check_form(form, bug, profile="default", seed=12345)
+    assert res.status == "refuted", (
+        f"{claim_id}: planted bug {bug.bug!r} was not caught ({res.status}: {res.message})")
+    # ...and the honest float64 backend passes the same form with the same budget.
+    from matspec.implementations.numpy_backend import NumpyOps
+    honest = check_form(form, NumpyOps("float64"), profile="default", seed=12345)
+    assert honest.status == "holds", f"{claim_id}: honest numpy-float64 did not conform: {honest.message}"
