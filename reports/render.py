@@ -69,6 +69,11 @@ def markdown(doc: dict) -> str:
         detail = ""
         if ce and c["computed_verdict"] != "holds":
             detail = f"`{ce}` — {c['stated']['message'][:300]}"
+            small = {k: v for k, v in (c["stated"].get("counterexample_entries") or {}).items() if len(v) * len(v[0]) <= 9}
+            if small:
+                detail += " Entries: " + "; ".join(f"{k} = {v}" for k, v in small.items())
+        if c["stated"].get("measurement"):
+            detail = c["stated"]["message"]
         if c["repaired_statement"] and c["computed_verdict"] in ("misstated", "conditional"):
             detail += f" **Repaired:** {c['repaired_statement']}"
         if c["note"]:

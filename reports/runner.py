@@ -46,9 +46,11 @@ class FormResult:
     undecided: int = 0
     counterexample: Optional[dict] = None  # inputs as JSON
     counterexample_repr: Optional[str] = None
+    counterexample_entries: Optional[dict] = None  # float64 entries of small matrix inputs
     relations: list = field(default_factory=list)  # failing relations (JSON)
     message: str = ""
     seconds: float = 0.0
+    measurement: Optional[dict] = None  # empirical claims: figure, setting, rule, agreement
 
     def to_json(self) -> dict:
         return {
@@ -57,9 +59,11 @@ class FormResult:
             "undecided_examples": self.undecided,
             "counterexample": self.counterexample,
             "counterexample_repr": self.counterexample_repr,
+            "counterexample_entries": self.counterexample_entries,
             "failed_relations": self.relations,
             "message": self.message,
             "seconds": round(self.seconds, 3),
+            "measurement": self.measurement,
         }
 
 
@@ -98,6 +102,25 @@ def _inputs_json(inputs: dict) -> dict:
 
 def _inputs_repr(inputs: dict) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in inputs.items())
+
+
+def _inputs_entries(inputs: dict, max_entries: int = 64) -> dict:
+    """The float64 entries of small matrix inputs, so a counterexample can be pasted into
+    a bug report without running matspec."""
+    import numpy as np
+
+    from matspec.inputs import Spec
+
+    out = {}
+    for k, v in inputs.items():
+        if isinstance(v, Spec):
+            try:
+                X, _ = v.to_numpy(np.float64)
+            except Exception:  # noqa: BLE001 - entries are a convenience; the spec replays
+                continue
+            if X.size <= max_entries:
+                out[k] = X.tolist()
+    return out
 
 
 def check_form(form: Form, ops: OpSet, profile: str = "default", max_examples: Optional[int] = None,
@@ -156,6 +179,7 @@ def check_form(form: Form, ops: OpSet, profile: str = "default", max_examples: O
         res.status = "refuted"
         res.counterexample = _inputs_json(failing["inputs"])
         res.counterexample_repr = _inputs_repr(failing["inputs"])
+        res.counterexample_entries = _inputs_entries(failing["inputs"])
         res.relations = [r.to_json() for r in failing["rels"]]
         res.message = failing["msg"]
     except Unsupported as exc:
@@ -212,7 +236,7 @@ class ClaimResult:
             "id": c.id,
             "topic": c.topic,
             "provenance": {"seed": c.provenance.seed, "section": c.provenance.section, "statement": c.provenance.statement},
-            "statement": c.stated.text,
+            "statement": c.stated.text if c.stated else c.provenance.statement,
             "repair": c.repair,
             "repaired_statement": c.repaired.text if c.repaired else None,
             "note": c.note,
@@ -244,8 +268,33 @@ _OUTCOME_OF_STATUS = {
 }
 
 
+def _evaluate_empirical(claim: Claim, seed: int) -> ClaimResult:
+    t0 = time.perf_counter()
+    emp = claim.empirical
+    res = FormResult(status="holds")
+    try:
+        m = emp.measure()
+        agrees = bool(emp.agrees(m))
+        res.examples = 1
+        res.message = (f"document: {emp.document_figure}; measured: {m.value:.6g} ({m.setting}); "
+                       f"rule: {emp.rule} -> {'agrees' if agrees else 'disagrees'}")
+        computed = Verdict.EMPIRICAL
+        res.measurement = {"value": m.value, "setting": m.setting, "details": m.details,
+                           "document": emp.document_figure, "rule": emp.rule, "agrees": agrees,
+                           "expected_agreement": emp.expect_agreement}
+        if agrees != emp.expect_agreement:
+            computed = Verdict.UNDECIDED
+            res.message += f" (recorded expectation: {'agrees' if emp.expect_agreement else 'disagrees'})"
+    except Exception as exc:  # noqa: BLE001 - a failed measurement is reported, never passed
+        computed, res.status, res.message = Verdict.UNDECIDED, "undecided", f"measurement raised {type(exc).__name__}: {exc}"
+    res.seconds = time.perf_counter() - t0
+    return ClaimResult(claim, computed, res, None, {}, seed)
+
+
 def evaluate_claim(claim: Claim, oracle: OpSet, backends: Iterable[OpSet] = (), profile: str = "default",
                    seed: int = 0, examples: Optional[int] = None) -> ClaimResult:
+    if claim.empirical is not None:
+        return _evaluate_empirical(claim, seed)
     stated = check_form(claim.stated, oracle, profile, examples, claim_seed(seed, claim.id, "stated", oracle.id))
     repaired = None
     if stated.status == "refuted" and claim.repaired is not None:

@@ -76,10 +76,37 @@ class Form:
 
 
 @dataclass
+class Measurement:
+    """What an empirical claim measured: the figure and the setting that produced it
+    (shape, spectrum, dtype, method, metric)."""
+
+    value: float
+    setting: str
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
+class Empirical:
+    """A statement about typical numerical behaviour.
+
+    The agreement ``rule`` is stated before measuring (e.g. "same order of magnitude") and
+    decides ``agrees(measurement)``; the claim records whether it expects agreement, and
+    pytest fails when the measured agreement changes.  Timing figures may be measured and
+    reported, but no verdict may depend on a timing threshold.
+    """
+
+    document_figure: str
+    measure: Callable[[], Measurement]
+    agrees: Callable[[Measurement], bool]
+    rule: str
+    expect_agreement: bool
+
+
+@dataclass
 class Claim:
     id: str
     provenance: Provenance
-    stated: Form
+    stated: Optional[Form]
     recorded: Verdict
     repaired: Optional[Form] = None
     repair: Optional[str] = None  # "hypothesis" | "correction"
@@ -87,8 +114,13 @@ class Claim:
     # Expected outcome per backend id where it is not `conforms` (e.g. a known overflow).
     expect: dict[str, Outcome] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
+    empirical: Optional[Empirical] = None
 
     def __post_init__(self):
+        if (self.stated is None) == (self.empirical is None):
+            raise ValueError(f"{self.id}: a claim has either a stated form or an empirical measurement")
+        if (self.recorded == Verdict.EMPIRICAL) != (self.empirical is not None):
+            raise ValueError(f"{self.id}: recorded 'empirical' goes with an empirical measurement")
         if "." not in self.id:
             raise ValueError(f"claim id must be topic.name, got {self.id!r}")
         if self.repaired is not None and self.repair not in ("hypothesis", "correction"):

@@ -63,7 +63,10 @@ def cmd_show(args) -> int:
     c = _load_claims([args.id])[0]
     print(f"{c.id}\n  source:    {c.provenance.seed} § {c.provenance.section}")
     print(f"  statement: {c.provenance.statement}")
-    print(f"  encoded:   {c.stated.text}")
+    if c.stated is not None:
+        print(f"  encoded:   {c.stated.text}")
+    if c.empirical is not None:
+        print(f"  document's figure: {c.empirical.document_figure}; agreement rule: {c.empirical.rule}")
     if c.repaired:
         print(f"  repaired ({c.repair}): {c.repaired.text}")
     print(f"  recorded verdict: {c.recorded.value}")
