@@ -16,6 +16,26 @@ def _load_claims(only: list[str] | None):
     return all_claims()
 
 
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
+    return v
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= v < 2**32:
+        raise argparse.ArgumentTypeError(f"seed must be in [0, 2**32), got {v}")
+    return v
+
+
 def cmd_run(args) -> int:
     from tqdm import tqdm
 
@@ -121,8 +141,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="matspec", description="Verify the claims of the seed documents against mpmath oracles and NumPy.")
     sub = p.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="verify the catalogue and write claims.json / claims.md")
-    r.add_argument("--seed", type=int, default=0)
-    r.add_argument("--examples", type=int, default=None, help="examples per form (default: from --profile)")
+    r.add_argument("--seed", type=_seed, default=0)
+    r.add_argument("--examples", type=_positive_int, default=None, help="examples per form (default: from --profile)")
     r.add_argument("--profile", choices=["smoke", "default", "heavy"], default="default")
     r.add_argument("--out", default="matspec-out")
     r.add_argument("--claim", action="append", help="only this claim id (repeatable)")

@@ -44,3 +44,21 @@ def test_unknown_claim_and_bad_input_give_clear_errors(capsys):
     assert "unknown input type" in capsys.readouterr().err
     assert main(["replay", CID, "--on", "gpu-magic", "--input", '{"n": 2}']) == 2
     assert "unknown op set" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, msg", [
+    (["run", "--examples", "0"], "must be at least 1"),
+    (["run", "--examples", "many"], "expected a whole number"),
+    (["run", "--seed", "-3"], "seed must be in"),
+    (["run", "--profile", "huge"], "invalid choice"),
+])
+def test_bad_run_arguments_are_rejected_clearly(argv, msg, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    assert msg in capsys.readouterr().err
+
+
+def test_run_unknown_claim(capsys):
+    assert main(["run", "--claim", "norms.nope"]) == 2
+    assert "no claim 'norms.nope'" in capsys.readouterr().err

@@ -10,6 +10,8 @@ from matspec.claim import Verdict
 from matspec.reports.runner import check_form
 
 import planted
+import planted_extra_a  # noqa: F401 - registers more _Planted subclasses
+import planted_extra_b  # noqa: F401 - registers more _Planted subclasses (004 §4–6)
 import planted_map_a
 import planted_map_b
 
