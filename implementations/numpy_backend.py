@@ -111,7 +111,9 @@ class NumpyOps(OpSet):
     def scale(self, c: float, A: Mat) -> Mat:
         C = self.np_dtype.type(c) * A.data
         c_err = abs(float(self.np_dtype.type(c)) - float(c))  # c itself rounded to dtype
-        err = abs(c) * A.err + c_err * (_fro64(A.data) + A.err) + self.u * _fro64(C)
+        err = abs(c) * A.err + self.u * _fro64(C)
+        if c_err:  # (avoids 0·∞ = NaN when A.err is unbounded)
+            err += c_err * (_fro64(A.data) + A.err)
         return Mat(C, err, C.shape)
 
     def transpose(self, A: Mat) -> Mat:
@@ -249,7 +251,9 @@ class NumpyOps(OpSet):
         lo = float(np.linalg.norm(np.maximum(a - x.err, 0), ord=p))
         hi = float(np.linalg.norm(a + x.err, ord=p))
         sens = max(hi - v, v - lo, 0.0)
-        rounding = gamma(len(xv) + 4, self.u) * v
+        # powers, the sum (γ_n) and the final root; for p < 1 the root 1/p > 1 multiplies
+        # the sum's relative error by 1/p
+        rounding = gamma(len(xv) + 4, self.u) * max(1.0, 1.0 / p if p not in (0, np.inf) else 1.0) * v
         if p not in (1, 2, np.inf, -np.inf, 0) and v > 0:
             # numpy evaluates (Σ|x_i|^p)^fl(1/p): the exponent 1/p is itself rounded,
             # fl(1/p) = (1/p)(1 + δ), |δ| ≤ u, and s^{(1+δ)/p} = s^{1/p}·exp(δ·ln(s)/p), a

@@ -8,6 +8,7 @@ the oracle and float64.
 """
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import strategies as st
 
 from matspec.implementations.base import Domain
@@ -71,17 +72,24 @@ def orthogonals(n: int):
     return SEEDS.map(lambda s: OrthogonalSpec(n=n, seed=s))
 
 
+def vector_entries(domain: Domain):
+    """Vector entries: small integers (shrink to 0/±1) or float32-representable magnitudes
+    in [10^(lo/4), 1e3] with lo the Domain's smallest scale exponent.  The quarter keeps
+    |x_i|^p for the exponents the catalogue uses (p ≤ 4) inside the normal range, and no
+    subnormals are drawn (both found by the axioms claims on float32)."""
+    lo = float(np.float32(10.0 ** (domain.log10_scale[0] / 4)))
+    mag = st.floats(min_value=lo, max_value=1e3, width=32, allow_subnormal=False).map(float)
+    return st.one_of(st.integers(-4, 4).map(float),
+                     st.tuples(st.sampled_from([1.0, -1.0]), mag).map(lambda t: t[0] * t[1]))
+
+
 def vectors(domain: Domain, n=None, max_dim: int | None = None, allow_zero: bool = True):
-    """Column vectors with explicit entries: small integers and moderate floats (shrink to 0/1)."""
-    elem = st.one_of(
-        st.integers(-4, 4).map(float),
-        st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False, width=32).map(float),
-    )
+    """Column vectors with explicit entries (see vector_entries)."""
 
     @st.composite
     def build(draw):
         size = n if n is not None else draw(dims(domain, 1, max_dim))
-        vals = draw(st.lists(elem, min_size=size, max_size=size))
+        vals = draw(st.lists(vector_entries(domain), min_size=size, max_size=size))
         if not allow_zero and all(v == 0 for v in vals):
             vals[0] = 1.0
         return ArraySpec.column(vals)
@@ -89,13 +97,21 @@ def vectors(domain: Domain, n=None, max_dim: int | None = None, allow_zero: bool
     return build()
 
 
+def half_scale(domain: Domain) -> Domain:
+    """The Domain with half the scale range: products of two such matrices stay inside."""
+    lo, hi = domain.log10_scale
+    return Domain(domain.max_dim, (-(-lo // 2), hi // 2), domain.max_log10_kappa)
+
+
 def pairs_for_product(domain: Domain, max_dim: int | None = None):
     """(A, B) with A m×k and B k×n."""
+
+    half = half_scale(domain)  # AB must not overflow where A and B alone do not
 
     @st.composite
     def build(draw):
         m, k, n = (draw(dims(domain, 1, max_dim)) for _ in range(3))
-        return draw(matrices(domain, m=m, n=k)), draw(matrices(domain, m=k, n=n))
+        return draw(matrices(half, m=m, n=k)), draw(matrices(half, m=k, n=n))
 
     return build()
 

@@ -63,11 +63,13 @@ class Val:
     # -- inspection ---------------------------------------------------------------
     @property
     def lo(self):
-        return self.mid - self.rad
+        with mpmath.workdps(RELATION_DPS):
+            return self.mid - self.rad
 
     @property
     def hi(self):
-        return self.mid + self.rad
+        with mpmath.workdps(RELATION_DPS):
+            return self.mid + self.rad
 
     def is_finite(self) -> bool:
         return bool(mpmath.isfinite(self.mid) and mpmath.isfinite(self.rad))
@@ -87,7 +89,10 @@ class Val:
     __radd__ = __add__
 
     def __neg__(self):
-        return Val(-self.mid, self.rad)
+        # every operation on midpoints runs at RELATION_DPS: outside it mpmath would round
+        # to the ambient 53 bits and destroy a certified 1e-55 radius
+        with mpmath.workdps(RELATION_DPS):
+            return Val(-self.mid, self.rad)
 
     def __sub__(self, other):
         return self + (-Val.of(other))
@@ -118,7 +123,8 @@ class Val:
         return Val.of(other) / self
 
     def __abs__(self):
-        return Val(abs(self.mid), self.rad)
+        with mpmath.workdps(RELATION_DPS):
+            return Val(abs(self.mid), self.rad)
 
     def __pow__(self, p):
         """x**p for a real constant p, on x >= 0 (norms, singular values)."""

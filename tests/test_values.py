@@ -13,15 +13,17 @@ def test_radius_propagation_bounds_the_truth():
         r = op(a, b)
         for x in (0.875, 1.0, 1.125):
             for y in (1.75, 2.0, 2.25):
-                assert r.lo <= op(mpmath.mpf(x), mpmath.mpf(y)) <= r.hi
+                with mpmath.workdps(100):  # the reference itself must not round
+                    assert r.lo <= op(mpmath.mpf(x), mpmath.mpf(y)) <= r.hi
 
 
 def test_sqrt_and_pow_are_enclosures():
     v = Val(4.0, 0.5)
     s = sqrt(v)
-    assert s.lo <= mpmath.sqrt(3.5) and mpmath.sqrt(4.5) <= s.hi
     p = v ** 3
-    assert p.lo <= 3.5 ** 3 and 4.5 ** 3 <= p.hi
+    with mpmath.workdps(100):
+        assert s.lo <= mpmath.sqrt(3.5) and mpmath.sqrt(4.5) <= s.hi
+        assert p.lo <= 3.5 ** 3 and 4.5 ** 3 <= p.hi
 
 
 def test_division_by_interval_containing_zero_is_unbounded():
@@ -58,3 +60,18 @@ def test_property_returning_nothing_is_rejected():
 def test_vmax_vsum():
     assert vmax([Val(1, 0.1), Val(2, 0.1)]).mid == 2
     assert vsum([Val(1, 0.1), Val(2, 0.2)]).rad == pytest.approx(0.3)
+
+
+def test_unary_ops_keep_full_precision():
+    """-v and |v| must not round the midpoint to the ambient 53-bit precision."""
+    import mpmath
+
+    with mpmath.workdps(60):
+        x = mpmath.mpf(1) / 3
+        v = Val(x, mpmath.mpf(10) ** -58)
+    ws = (-v, abs(-v))
+    lo = v.lo
+    with mpmath.workdps(100):
+        for w in ws:
+            assert abs(abs(w.mid) - x) < mpmath.mpf(10) ** -58
+        assert abs(lo - (x - mpmath.mpf(10) ** -58)) < mpmath.mpf(10) ** -90

@@ -24,15 +24,6 @@ from matspec.values import RELATION_DPS, Val, eq, gt, holds_that, le, sqrt, vmax
 CLAIMS = Registry()
 
 
-def vabs(v: Val) -> Val:
-    """|v| for a Val, computed by multiplication (which runs at the relation precision).
-
-    Workaround: ``abs(Val)`` and unary minus on a Val currently round the midpoint to the
-    ambient mpmath precision (53 bits), which on the oracle turns a certified 1e-55
-    relation into a spurious 1e-17 gap."""
-    return v * (-1 if v.mid < 0 else 1)
-
-
 INF = math.inf
 
 
@@ -107,7 +98,7 @@ def _n2_homogeneous(ops, A, alpha):
     aM = ops.scale(alpha, M)
     rels = []
     for label, kind, p, k in _matrix_norms(M.shape):
-        rels.append(eq(ops.norm(aM, kind, p=p, k=k), vabs(Val.exact(alpha)) * ops.norm(M, kind, p=p, k=k),
+        rels.append(eq(ops.norm(aM, kind, p=p, k=k), abs(Val.exact(alpha)) * ops.norm(M, kind, p=p, k=k),
                        f"{label}(αA) = |α|·{label}(A)"))
     return rels
 
@@ -283,7 +274,7 @@ CLAIMS.add(
 def _vector_formula(ops, x, p):
     X = ops.mat(x)
     pv = _p(p)
-    ents = [vabs(ops.entry(X, i, 0)) for i in range(X.m)]
+    ents = [abs(ops.entry(X, i, 0)) for i in range(X.m)]
     if pv == INF:
         ref = vmax(ents)
     else:
@@ -315,7 +306,7 @@ def _p_ge_1_is_a_norm(ops, x, y, p, alpha):
     zero = all(r[0] == 0 for r in x.rows)
     return [
         eq(nx, 0, f"‖0‖_{t} = 0") if zero else gt(nx, 0, f"‖x‖_{t} > 0 for x ≠ 0"),
-        eq(ops.vnorm(ops.scale(alpha, X), pv), vabs(Val.exact(alpha)) * nx, f"‖αx‖_{t} = |α|‖x‖_{t}"),
+        eq(ops.vnorm(ops.scale(alpha, X), pv), abs(Val.exact(alpha)) * nx, f"‖αx‖_{t} = |α|‖x‖_{t}"),
         le(ops.vnorm(ops.add(X, Y), pv), nx + ops.vnorm(Y, pv), f"‖x + y‖_{t} <= ‖x‖_{t} + ‖y‖_{t}"),
     ]
 
@@ -345,7 +336,7 @@ CLAIMS.add(
 def _holder(ops, x, y, p):
     X, Y = ops.mat(x), ops.mat(y)
     q = _conjugate(p)
-    return le(vabs(ops.inner(X, Y)), ops.vnorm(X, _p(p)) * ops.vnorm(Y, _p(q)),
+    return le(abs(ops.inner(X, Y)), ops.vnorm(X, _p(p)) * ops.vnorm(Y, _p(q)),
               f"|⟨x,y⟩| <= ‖x‖_{_ptxt(p)} ‖y‖_{_ptxt(q)}")
 
 
