@@ -207,7 +207,10 @@ class OracleOps(OpSet):
         with mpmath.workdps(self.dps):
             e = x.err
             a = [abs(x.data[i, 0]) for i in range(x.m)]
-            if e > 0:
+            if not mpmath.isfinite(e):
+                # an unbounded input error (e.g. lowrank without a gap): undecided, not an error
+                sens = mpmath.inf
+            elif e > 0:
                 lo, blo = O.vnorm([max(t - e, mpmath.mpf(0)) for t in a], p, digits=self.digits)
                 hi, bhi = O.vnorm([t + e for t in a], p, digits=self.digits)
                 sens = max(hi + bhi - v, v - (lo - blo), mpmath.mpf(0))

@@ -236,6 +236,7 @@ class ClaimResult:
             "id": c.id,
             "topic": c.topic,
             "provenance": {"seed": c.provenance.seed, "section": c.provenance.section, "statement": c.provenance.statement},
+            "also_stated_in": [{"seed": a.seed, "section": a.section, "statement": a.statement} for a in c.also],
             "statement": c.stated.text if c.stated else c.provenance.statement,
             "repair": c.repair,
             "repaired_statement": c.repaired.text if c.repaired else None,

@@ -115,6 +115,8 @@ class Claim:
     expect: dict[str, Outcome] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
     empirical: Optional[Empirical] = None
+    # Other places that state the same claim (one claim, one home: the rest cite it here).
+    also: tuple[Provenance, ...] = ()
 
     def __post_init__(self):
         if (self.stated is None) == (self.empirical is None):

@@ -83,6 +83,8 @@ def cmd_show(args) -> int:
     c = _load_claims([args.id])[0]
     print(f"{c.id}\n  source:    {c.provenance.seed} § {c.provenance.section}")
     print(f"  statement: {c.provenance.statement}")
+    for a in c.also:
+        print(f"  also in:   {a.seed} § {a.section}: {a.statement}")
     if c.stated is not None:
         print(f"  encoded:   {c.stated.text}")
     if c.empirical is not None:

@@ -21,7 +21,7 @@ Not encoded (not executable with this op set, or not a claim about matrices):
 Input scales.  The op sets' domains keep a *single* matrix inside the range where squares
 of entries stay normal.  Properties that multiply two drawn matrices, or a matrix by a
 vector with entries up to 1e3 in dimension ≤ 16 (a factor ≤ 10^4.3), draw from a domain
-shrunk accordingly (``_product_domain``, ``_vector_domain``), so an overflow in ‖AB‖_F or
+shrunk accordingly (``strategies.half_scale``, ``_vector_domain``), so an overflow in ‖AB‖_F or
 ‖Ax‖₂ is not blamed on the claim.
 """
 from __future__ import annotations
@@ -37,9 +37,8 @@ from matspec.catalogue._common import Registry, named, src
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, MatrixSpec
-from matspec.catalogue.schatten import hp
-from matspec.strategies import any_matrix, dims, matrices
-from matspec.values import Val, eq, ge, gt, le, lt, sqrt, vmax
+from matspec.strategies import any_matrix, dims, half_scale, matrices, pairs_for_product, vectors
+from matspec.values import Val, eq, gt, le, lt, sqrt, vmax
 
 CLAIMS = Registry()
 
@@ -56,17 +55,10 @@ def _e(n: int, j: int) -> ArraySpec:
     return ArraySpec.column([1.0 if i == j else 0.0 for i in range(n)])
 
 
-@hp
-def _apply(ops, M, x):
-    return ops.matmul(M, x)
-
-
-@hp
 def _vn(ops, x, p: str):
     return ops.vnorm(x, _QN[p])
 
 
-@hp
 def _col(ops, M, j):
     """A e_j, computed in the op set."""
     return ops.matmul(M, ops.mat(_e(M.n, j)))
@@ -81,35 +73,19 @@ def _best(vals):
     return max(range(len(vals)), key=lambda i: vals[i].mid)
 
 
-def _shrunk(d: Domain, lo_factor: float = 1.0, margin: int = 0, max_dim: int | None = None) -> Domain:
+def _shrunk(d: Domain, margin: int = 0, max_dim: int | None = None) -> Domain:
+    """d with the scale range narrowed by `margin` decades at each end, and a smaller max_dim."""
     lo, hi = d.log10_scale
     return dataclasses.replace(
         d,
-        log10_scale=(math.ceil(lo * lo_factor) + margin, math.floor(hi * lo_factor) - margin),
+        log10_scale=(lo + margin, hi - margin),
         max_dim=d.max_dim if max_dim is None else min(d.max_dim, max_dim),
     )
 
 
-def _product_domain(d: Domain) -> Domain:
-    # A product AB (or BᵀB) squares the scale: keep each factor in half the range.
-    return _shrunk(d, 0.5)
-
-
 def _vector_domain(d: Domain) -> Domain:
     # x has entries up to 1e3 and length ≤ 16: Ax is at most ~10^4.3 larger than A.
-    return _shrunk(d, 1.0, margin=5)
-
-
-def _vectors(n: int):
-    """Column vectors like strategies.vectors (small integers, moderate floats), but without
-    float32 subnormals: the tolerance model excludes gradual underflow, and a vector entry
-    of 1e-40 in float32 carries no relative precision at all."""
-    elem = st.one_of(
-        st.integers(-4, 4).map(float),
-        st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False, width=32,
-                  allow_subnormal=False).filter(lambda v: v == 0 or abs(v) >= 1e-6).map(float),
-    )
-    return st.lists(elem, min_size=n, max_size=n).map(ArraySpec.column)
+    return _shrunk(d, margin=5)
 
 
 def _mat_and_vec(max_dim=None, squares=False):
@@ -117,12 +93,12 @@ def _mat_and_vec(max_dim=None, squares=False):
     built from A), of scale ‖A‖², so A is drawn from the product domain."""
 
     def f(d: Domain):
-        dv = _shrunk(_vector_domain(_product_domain(d) if squares else d), max_dim=max_dim)
+        dv = _shrunk(_vector_domain(half_scale(d) if squares else d), max_dim=max_dim)
 
         @st.composite
         def build(draw):
             A = draw(any_matrix(dv, max_dim=dv.max_dim))
-            x = draw(_vectors(A.n))
+            x = draw(vectors(dv, n=A.n))
             return {"A": A, "x": x}
 
         return build()
@@ -150,7 +126,6 @@ def _top_multiplicity(spec) -> int:
 # 4.1 The General Definition
 # ----------------------------------------------------------------------------------
 
-@hp
 def _maximizers(ops, M):
     """For each (p, q): a vector x built from A at which ‖Ax‖_q = ‖A‖_{p→q}‖x‖_p.
 
@@ -187,7 +162,6 @@ def _maximizers(ops, M):
     return out
 
 
-@hp
 def _max_attained(ops, A):
     M = ops.mat(A)
     xs = _maximizers(ops, M)
@@ -207,7 +181,7 @@ def _max_attained(ops, A):
 
 
 def _small_any(max_dim, squares=False):
-    return lambda d: any_matrix(_product_domain(d) if squares else d, max_dim=max_dim)
+    return lambda d: any_matrix(half_scale(d) if squares else d, max_dim=max_dim)
 
 
 CLAIMS.add(
@@ -228,7 +202,6 @@ CLAIMS.add(
 )
 
 
-@hp
 def _submult(ops, A, B):
     MA, MB = ops.mat(A), ops.mat(B)
     AB = ops.matmul(MA, MB)
@@ -242,33 +215,20 @@ def _submult(ops, A, B):
 
 
 def _product_pairs(max_dim):
-    def f(d: Domain):
-        dp = _shrunk(_product_domain(d), max_dim=max_dim)
-
-        @st.composite
-        def build(draw):
-            m, k, n = (draw(dims(dp, 1)) for _ in range(3))
-            return {"A": draw(matrices(dp, m=m, n=k)), "B": draw(matrices(dp, m=k, n=n))}
-
-        return build()
-
-    return f
+    return lambda d: pairs_for_product(d, max_dim=max_dim).map(lambda ab: {"A": ab[0], "B": ab[1]})
 
 
 CLAIMS.add(
     id="induced.submultiplicative",
-    provenance=src(
-        "4.1 The General Definition; 4.5 Submultiplicativity and Consistency",
-        "Any induced norm satisfies ‖AB‖_{p→q} ≤ ‖A‖_{r→q}‖B‖_{p→r}; "
-        "Submultiplicative: ‖AB‖ ≤ ‖A‖‖B‖ (all induced norms satisfy this)",
-    ),
+    provenance=src("4.1 The General Definition",
+                   "Submultiplicativity is automatic. Any induced norm satisfies ‖AB‖_{p→q} ≤ ‖A‖_{r→q}‖B‖_{p→r}"),
+    also=(src("4.5 Submultiplicativity and Consistency", "Submultiplicative: ‖AB‖ ≤ ‖A‖‖B‖ (all induced norms satisfy this)"),),
     stated=Form("‖AB‖_{p→q} <= ‖A‖_{r→q} ‖B‖_{p→r} for all p, q, r ∈ {1, 2, ∞}", _submult, _product_pairs(5)),
     recorded=Verdict.HOLDS,
     note="All 27 (p, q, r) at once; r = p = q is §4.5's ‖AB‖ ≤ ‖A‖‖B‖.  Dimensions ≤ 5 (sign enumeration).",
 )
 
 
-@hp
 def _consistent(ops, A, x):
     M, X = ops.mat(A), ops.mat(x)
     AX = ops.matmul(M, X)
@@ -294,7 +254,6 @@ CLAIMS.add(
 # 4.2 The Spectral Norm
 # ----------------------------------------------------------------------------------
 
-@hp
 def _spectral_is_sigma1(ops, A, x):
     M, X = ops.mat(A), ops.mat(x)
     s1 = ops.svdvals(M)[0]
@@ -315,7 +274,7 @@ def _spectral_is_sigma1(ops, A, x):
 CLAIMS.add(
     id="induced.spectral_is_sigma1",
     provenance=src(
-        "4.2 The Spectral Norm (p = q = 2)",
+        "4.2 The Spectral Norm (p=q=2p = q = 2)",
         "‖A‖₂ = ‖A‖_{2→2} = max_{‖x‖₂=1} ‖Ax‖₂ = σ1(A) … The maximizer is x = v1 (the top right singular vector)",
     ),
     stated=Form("‖A‖₂ = ‖A‖_{2→2} = σ1; ‖Ax‖₂ <= σ1‖x‖₂; equality at v1", _spectral_is_sigma1, _mat_and_vec(squares=True)),
@@ -326,7 +285,6 @@ CLAIMS.add(
 )
 
 
-@hp
 def _psd_lambda_max(ops, B):
     MB = ops.mat(B)
     M = ops.matmul(ops.transpose(MB), MB)
@@ -339,9 +297,9 @@ def _psd_lambda_max(ops, B):
 
 CLAIMS.add(
     id="induced.spectral_psd_lambda_max",
-    provenance=src("4.2 The Spectral Norm (p = q = 2)", "For symmetric PSD matrices: ‖A‖₂ = λ_max(A)"),
+    provenance=src("4.2 The Spectral Norm (p=q=2p = q = 2)", "For symmetric PSD matrices: ‖A‖₂ = λ_max(A)"),
     stated=Form("A = BᵀB (symmetric PSD): ‖A‖₂ = λ_max(A)", _psd_lambda_max,
-                lambda d: st.fixed_dictionaries({"B": any_matrix(_product_domain(d))})),
+                lambda d: st.fixed_dictionaries({"B": any_matrix(half_scale(d))})),
     recorded=Verdict.HOLDS,
 )
 
@@ -350,7 +308,6 @@ CLAIMS.add(
 # 4.3 The Matrix 1-Norm and ∞-Norm
 # ----------------------------------------------------------------------------------
 
-@hp
 def _one_norm(ops, A, x):
     M, X = ops.mat(A), ops.mat(x)
     N1 = ops.norm(M, "1")
@@ -364,14 +321,13 @@ def _one_norm(ops, A, x):
 
 CLAIMS.add(
     id="induced.one_norm_max_column_sum",
-    provenance=src("4.3 The Matrix 1-Norm and ∞-Norm",
+    provenance=src("4.3 The Matrix 1-Norm and \\infty-Norm",
                    "‖A‖₁ = max_j Σ_i |a_ij| = maximum absolute column sum … put all weight (x_j = 1) on the column with maximum ℓ1 norm"),
     stated=Form("‖A‖₁ (p = q = 1) = max absolute column sum: no x exceeds it, e_j attains it", _one_norm, _mat_and_vec()),
     recorded=Verdict.HOLDS,
 )
 
 
-@hp
 def _inf_norm(ops, A, x):
     M, X = ops.mat(A), ops.mat(x)
     Ni = ops.norm(M, "inf")
@@ -389,7 +345,7 @@ def _inf_norm(ops, A, x):
 
 CLAIMS.add(
     id="induced.inf_norm_max_row_sum",
-    provenance=src("4.3 The Matrix 1-Norm and ∞-Norm", "‖A‖_∞ = max_i Σ_j |a_ij| = maximum absolute row sum"),
+    provenance=src("4.3 The Matrix 1-Norm and \\infty-Norm", "‖A‖_∞ = max_i Σ_j |a_ij| = maximum absolute row sum"),
     stated=Form("‖A‖_∞ (p = q = ∞) = max absolute row sum: no x exceeds it, sign(row) attains it", _inf_norm, _mat_and_vec()),
     recorded=Verdict.HOLDS,
 )
@@ -397,7 +353,6 @@ CLAIMS.add(
 _WORKED = ArraySpec.of([[1, 2], [-3, 4]])
 
 
-@hp
 def _worked_example(ops, A):
     M = ops.mat(A)
     MT = ops.transpose(M)
@@ -415,7 +370,7 @@ def _worked_example(ops, A):
 
 CLAIMS.add(
     id="induced.one_inf_worked_example",
-    provenance=src("4.3 The Matrix 1-Norm and ∞-Norm",
+    provenance=src("4.3 The Matrix 1-Norm and \\infty-Norm",
                    "For A = [[1, 2], [-3, 4]]: column sums 4, 6, so ‖A‖₁ = 6; row sums 3, 7, so ‖A‖_∞ = 7"),
     stated=Form("A = [[1, 2], [-3, 4]]: column sums 4, 6, ‖A‖₁ = 6; row sums 3, 7, ‖A‖_∞ = 7",
                 _worked_example, examples=[{"A": _WORKED}]),
@@ -423,7 +378,6 @@ CLAIMS.add(
 )
 
 
-@hp
 def _inf_is_transpose_one(ops, A):
     M = ops.mat(A)
     MT = ops.transpose(M)
@@ -435,7 +389,7 @@ def _inf_is_transpose_one(ops, A):
 
 CLAIMS.add(
     id="induced.inf_is_transpose_one",
-    provenance=src("4.3 The Matrix 1-Norm and ∞-Norm", "Duality. ‖A‖_∞ = ‖Aᵀ‖₁. These two norms are transposes of each other."),
+    provenance=src("4.3 The Matrix 1-Norm and \\infty-Norm", "Duality. ‖A‖_∞ = ‖Aᵀ‖₁. These two norms are transposes of each other."),
     stated=Form("‖A‖_∞ = ‖Aᵀ‖₁ (and ‖A‖₁ = ‖Aᵀ‖_∞)", _inf_is_transpose_one, named(A=any_matrix)),
     recorded=Verdict.HOLDS,
 )
@@ -445,19 +399,16 @@ CLAIMS.add(
 # 4.4 The 2->1 and 1->2 Norms
 # ----------------------------------------------------------------------------------
 
-@hp
 def _col_max_2(ops, M):
     return vmax(_vn(ops, _col(ops, M, j), "2") for j in range(M.n))
 
 
-@hp
 def _one_to_two_hard_as_stated(ops, A):
     M = ops.mat(A)
     return lt(_col_max_2(ops, M), ops.induced(M, "1", "2"),
               "the O(mn) column formula max_j ‖a_j‖₂ falls short of ‖A‖_{1→2}")
 
 
-@hp
 def _one_to_two_closed_form(ops, A, x):
     M, X = ops.mat(A), ops.mat(x)
     cm = _col_max_2(ops, M)
@@ -488,7 +439,6 @@ CLAIMS.add(
 )
 
 
-@hp
 def _two_to_one_fro_bounds(ops, A):
     M = ops.mat(A)
     n21, fro = ops.induced(M, "2", "1"), ops.norm(M, "fro")
@@ -513,13 +463,11 @@ CLAIMS.add(
 # 4.5 Submultiplicativity and Consistency
 # ----------------------------------------------------------------------------------
 
-@hp
 def _identity_all_pq(ops, n):
     I = ops.identity(n)
     return [eq(ops.induced(I, p, q), 1, f"‖I‖_{_pq(p, q)} = 1") for p in PQ for q in PQ]
 
 
-@hp
 def _identity_same_p(ops, n):
     I = ops.identity(n)
     rels = [eq(ops.induced(I, p, p), 1, f"‖I‖_{_pq(p, p)} = 1") for p in PQ]
@@ -544,7 +492,6 @@ CLAIMS.add(
 )
 
 
-@hp
 def _fro_not_induced(ops, n):
     I = ops.identity(n)
     fro = ops.norm(I, "fro")
@@ -572,7 +519,7 @@ CLAIMS.add(
 def _tight_or_free_pairs(d: Domain):
     """(A, B) with AB defined: free pairs, and the tight family (A rank one, B = Aᵀ) where
     ‖AAᵀ‖_F = ‖A‖_F² exactly."""
-    dp = _shrunk(_product_domain(d), max_dim=8)
+    dp = _shrunk(half_scale(d), max_dim=8)
 
     @st.composite
     def tight(draw):
@@ -591,7 +538,6 @@ def _tight_or_free_pairs(d: Domain):
     return st.one_of(free(), tight())
 
 
-@hp
 def _fro_submult(ops, A, B):
     MA = ops.mat(A)
     MB = ops.transpose(MA) if B == "transpose" else ops.mat(B)
@@ -613,12 +559,11 @@ def _fro_compatible_inputs(d: Domain):
     @st.composite
     def build(draw):
         A = draw(any_matrix(dv, max_dim=dv.max_dim))
-        return {"A": A, "x": draw(_vectors(A.n))}
+        return {"A": A, "x": draw(vectors(dv, n=A.n))}
 
     return build()
 
 
-@hp
 def _fro_compatible(ops, A, x):
     M, X = ops.mat(A), ops.mat(x)
     return le(_vn(ops, ops.matmul(M, X), "2"), ops.norm(M, "fro") * _vn(ops, X, "2"), "‖Ax‖₂ <= ‖A‖_F‖x‖₂")
@@ -636,7 +581,6 @@ _ONES = ArraySpec.of([[1, 1], [1, 1]])
 _MINUS_ONES = ArraySpec.of([[-1, -1], [-1, -1]])
 
 
-@hp
 def _max_not_submult(ops, A, B):
     MA, MB = ops.mat(A), ops.mat(B)
     nAB, nA, nB = ops.norm(ops.matmul(MA, MB), "max"), ops.norm(MA, "max"), ops.norm(MB, "max")

@@ -20,7 +20,6 @@ Not encoded:
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 
 import mpmath
@@ -30,26 +29,11 @@ from matspec.catalogue._common import Registry, named, src
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
 from matspec.inputs import MODES, ArraySpec, MatrixSpec, OrthogonalSpec
-from matspec.strategies import SEEDS, any_matrix, dims, log10_scales, matrices, same_shape_pair
+from matspec.strategies import SEEDS, any_matrix, dims, half_scale, matrices, same_shape_pair
 from matspec.values import RELATION_DPS, Val, eq, ge, gt, le, lt, sqrt, vmax, vsum
 
 CLAIMS = Registry()
 
-
-def hp(prop):
-    """Run a property with mpmath's global precision at RELATION_DPS.
-
-    Workaround: ``Val.__neg__``/``__abs__`` (and so ``a - b``) in matspec.values evaluate
-    outside ``mpmath.workdps``, i.e. at mpmath's global 53 bits, which throws away the
-    oracle's 60 digits (``v - v`` comes out ~1e-16·|v|, far beyond the oracle's radii).
-    Harmless once values.py is fixed."""
-
-    @functools.wraps(prop)
-    def wrapped(*args, **kw):
-        with mpmath.workdps(RELATION_DPS):
-            return prop(*args, **kw)
-
-    return wrapped
 
 INF = math.inf
 # Schatten exponents checked everywhere: the canonical 1, 2, ∞ and a few in between.
@@ -129,16 +113,6 @@ def udv_inputs(d: Domain, max_dim: int = 4, min_dim: int = 1, values=SIGMAS, zer
     return build()
 
 
-def _shrunk(d: Domain, factor: float) -> Domain:
-    lo, hi = d.log10_scale
-    return dataclasses.replace(d, log10_scale=(math.ceil(lo * factor), math.floor(hi * factor)))
-
-
-def _half(d: Domain) -> Domain:
-    # BᵀB and ½‖Y − A‖_F² square the scale: keep the factor in half the range.
-    return _shrunk(d, 0.5)
-
-
 def _rank_of(spec) -> int:
     return spec.exact_rank
 
@@ -147,7 +121,6 @@ def _rank_of(spec) -> int:
 # 5.1 The Schatten p-Norm Family
 # ----------------------------------------------------------------------------------
 
-@hp
 def _schatten_is_lp(ops, A):
     M = ops.mat(A)
     s = ops.svdvals(M)
@@ -162,7 +135,6 @@ CLAIMS.add(
 )
 
 
-@hp
 def _canonical(ops, A):
     M = ops.mat(A)
     s = ops.svdvals(M)
@@ -182,13 +154,12 @@ CLAIMS.add(
     provenance=src("5.1 The Schatten p-Norm Family",
                    "p = 1 Nuclear Σσ_i; p = 2 Frobenius sqrt(Σσ_i²) = sqrt(tr(AᵀA)); p = ∞ Spectral max σ_i = σ1"),
     stated=Form("S_1 = ‖·‖_* = Σσ; S_2 = ‖·‖_F = sqrt(tr AᵀA); S_∞ = ‖·‖₂ = σ1", _canonical,
-                lambda d: st.fixed_dictionaries({"A": any_matrix(_half(d))})),
+                lambda d: st.fixed_dictionaries({"A": any_matrix(half_scale(d))})),
     recorded=Verdict.HOLDS,
     note="The p = 1 row's tr(sqrt(AᵀA)) is checked in schatten.nuclear_is_trace_of_abs.",
 )
 
 
-@hp
 def _ordering(ops, A):
     M = ops.mat(A)
     n = {p: schatten(ops, M, p) for p in P_LIST}
@@ -217,13 +188,11 @@ def _rank_one(d: Domain):
     return build()
 
 
-@hp
 def _chain(ops, M):
     two, fro, nuc = ops.norm(M, "2"), ops.norm(M, "fro"), ops.norm(M, "nuc")
     return two, fro, nuc, [le(two, fro, "‖A‖₂ <= ‖A‖_F"), le(fro, nuc, "‖A‖_F <= ‖A‖_*")]
 
 
-@hp
 def _chain_as_stated(ops, A, E):
     _, _, _, rels = _chain(ops, ops.mat(A))
     two, fro, nuc, more = _chain(ops, ops.mat(E))
@@ -233,7 +202,6 @@ def _chain_as_stated(ops, A, E):
     ]
 
 
-@hp
 def _chain_corrected(ops, A, E, R):
     two, fro, nuc, rels = _chain(ops, ops.mat(A))
     r = Val.exact(_rank_of(A))
@@ -265,7 +233,6 @@ CLAIMS.add(
 )
 
 
-@hp
 def _holder(ops, A, B, U, D, V):
     MA, MB = ops.mat(A), ops.mat(B)
     ip = ops.inner(MA, MB)
@@ -291,7 +258,7 @@ def _holder(ops, A, B, U, D, V):
 def _holder_inputs(d: Domain):
     @st.composite
     def build(draw):
-        A, B = draw(same_shape_pair(_half(d)))
+        A, B = draw(same_shape_pair(half_scale(d)))
         out = draw(udv_inputs(d, max_dim=4))
         out.update(A=A, B=B)
         return out
@@ -313,7 +280,6 @@ CLAIMS.add(
 )
 
 
-@hp
 def _rms_as_stated(ops, A):
     M = ops.mat(A)
     r = _rank_of(A)
@@ -321,7 +287,6 @@ def _rms_as_stated(ops, A):
     return eq(ops.norm(M, "fro"), sqrt(vsum(t * t for t in s) / r), "‖A‖_F = RMS of σ_1..σ_r = sqrt((1/r) Σσ_i²)")
 
 
-@hp
 def _rms_corrected(ops, A):
     M = ops.mat(A)
     r = _rank_of(A)
@@ -351,7 +316,6 @@ CLAIMS.add(
 # 5.2 The Nuclear Norm
 # ----------------------------------------------------------------------------------
 
-@hp
 def _trace_of_abs(ops, A):
     M = ops.mat(A)
     lam = ops.eigvalsh(ops.matmul(ops.transpose(M), M))
@@ -365,13 +329,12 @@ def _trace_of_abs(ops, A):
 CLAIMS.add(
     id="schatten.nuclear_is_trace_of_abs",
     provenance=src("5.2 The Nuclear Norm", "‖A‖_* = Σ_{i=1}^r σ_i = tr(sqrt(AᵀA)) = tr(|A|)"),
-    stated=Form("‖A‖_* = Σσ_i = tr(sqrt(AᵀA))", _trace_of_abs, lambda d: st.fixed_dictionaries({"A": any_matrix(_half(d))})),
+    stated=Form("‖A‖_* = Σσ_i = tr(sqrt(AᵀA))", _trace_of_abs, lambda d: st.fixed_dictionaries({"A": any_matrix(half_scale(d))})),
     recorded=Verdict.HOLDS,
     note="tr(sqrt(AᵀA)) is evaluated as Σ sqrt(λ_i(AᵀA)) (eigvalsh of the PSD AᵀA; sqrt clips the rounding below 0).",
 )
 
 
-@hp
 def _psd_trace(ops, B):
     MB = ops.mat(B)
     M = ops.matmul(ops.transpose(MB), MB)
@@ -381,7 +344,7 @@ def _psd_trace(ops, B):
 CLAIMS.add(
     id="schatten.nuclear_psd_is_trace",
     provenance=src("5.2 The Nuclear Norm", "For square PSD matrices, ‖A‖_* = tr(A) - hence \"trace norm.\""),
-    stated=Form("A = BᵀB (PSD): ‖A‖_* = tr(A)", _psd_trace, lambda d: st.fixed_dictionaries({"B": any_matrix(_half(d))})),
+    stated=Form("A = BᵀB (PSD): ‖A‖_* = tr(A)", _psd_trace, lambda d: st.fixed_dictionaries({"B": any_matrix(half_scale(d))})),
     recorded=Verdict.HOLDS,
 )
 
@@ -398,7 +361,6 @@ def _partial_isometry(d: Domain):
     return matrices(d, modes=modes).map(lambda s: dataclasses.replace(s, log10_kappa=0, log10_scale=0))
 
 
-@hp
 def _envelope(ops, A, P):
     MA, MP = ops.mat(A), ops.mat(P)
     rp = _rank_of(P)
@@ -437,7 +399,6 @@ def _dual_inputs(d: Domain):
     return build()
 
 
-@hp
 def _nuclear_dual(ops, A, B, F):
     MA, MB, MF = ops.mat(A), ops.mat(B), ops.mat(F)
     Q = ops.polar(MF)
@@ -485,7 +446,6 @@ def _plus(D: ArraySpec, i: int, j: int, t: float) -> ArraySpec:
     return ArraySpec(tuple(tuple(x + (t if (a, b) == (i, j) else 0.0) for b, x in enumerate(r)) for a, r in enumerate(D.rows)))
 
 
-@hp
 def _second_difference(ops, U, D, V, i, j, h, f0):
     fp = ops.norm(udv(ops, U, _plus(D, i, j, h), V), "nuc")
     fm = ops.norm(udv(ops, U, _plus(D, i, j, -h), V), "nuc")
@@ -499,7 +459,6 @@ def _kink_data(U, D, V):
     return smin, h, Val.exact(2) / (Val.exact(smin) - h) * h * h
 
 
-@hp
 def _kink_at_repeated(ops, U, D, V):
     _, h, smooth = _kink_data(U, D, V)
     f0 = ops.norm(udv(ops, U, D, V), "nuc")
@@ -507,7 +466,6 @@ def _kink_at_repeated(ops, U, D, V):
     return gt(vmax(deltas), smooth, f"repeated σ: some direction U e_i e_jᵀ V has a kink, Δ(h) > L h² (h = {h:g})")
 
 
-@hp
 def _kink_where_rank_deficient(ops, U, D, V, z):
     _, h, smooth = _kink_data(U, D, V)
     f0 = ops.norm(udv(ops, U, D, V), "nuc")
@@ -545,7 +503,7 @@ CLAIMS.add(
     recorded=Verdict.MISSTATED,
     note=("Repeated singular values are harmless for Σσ_i: at full rank its gradient is the polar factor UVᵀ, "
           "unique even when σ repeats (e.g. at A = I, ‖I + tE‖_* = n + t·tr(E) + O(t²)).  The kinks sit at "
-          "rank-deficient A — where σ = 0, repeated or not.  (Repeated σ1 is where the *spectral* norm, §3.3, "
+          "rank-deficient A — where σ = 0, repeated or not.  (Repeated σ1 is where the *spectral* norm, §3.5, "
           "is non-smooth.)  Method and the choice of h: see the comment above the properties."),
 )
 
@@ -564,7 +522,6 @@ def _subgrad_inputs(d: Domain):
     return udv_inputs(d, max_dim=4, zeros=True, extra=extra)
 
 
-@hp
 def _subdifferential(ops, U, D, V, W, E, Z):
     s = diag_of(D)
     w = [r[0] for r in W.rows]
@@ -617,7 +574,6 @@ def _prox_inputs(d: Domain):
     return build()
 
 
-@hp
 def _svt_prox(ops, A, frac, Z):
     M = ops.mat(A)
     lam = frac * float(ops.norm(M, "2").mid)  # λ relative to σ1 (any λ >= 0 would do)
@@ -648,7 +604,7 @@ CLAIMS.add(
     provenance=src("5.3 Computing the Nuclear Norm and Proximal Operator",
                    "prox_{λ‖·‖_*}(A) = U diag(max(σ_i − λ, 0)) Vᵀ"),
     stated=Form("X = svt(A, λ) minimises f(Y) = ½‖Y − A‖_F² + λ‖Y‖_*: f(Y) >= f(X) + ½‖Y − X‖_F² for all Y",
-                _svt_prox, lambda d: _prox_inputs(_half(d))),
+                _svt_prox, lambda d: _prox_inputs(half_scale(d))),
     recorded=Verdict.HOLDS,
     note=("f is 1-strongly convex, so at its minimiser f(Y) >= f(X) + ½‖Y − X‖_F² for every Y; the candidates "
           "Y = 0, A, X scaled by 7/8 and 9/8, and a nearby perturbation catch hard thresholding (Y = 0 beats it by "
@@ -660,7 +616,6 @@ CLAIMS.add(
 # 5.4 Ky Fan Norms
 # ----------------------------------------------------------------------------------
 
-@hp
 def _kyfan_cases(ops, A):
     M = ops.mat(A)
     s = ops.svdvals(M)
@@ -682,7 +637,6 @@ CLAIMS.add(
 )
 
 
-@hp
 def _kyfan_chain(ops, A):
     M = ops.mat(A)
     r = min(M.shape)
@@ -702,7 +656,6 @@ _KF_A = ArraySpec.of([[2, 0], [0, 0]])
 _KF_B = ArraySpec.of([[1.5, 0], [0, 1.5]])
 
 
-@hp
 def _kyfan_not_ordering(ops, A, B):
     MA, MB = ops.mat(A), ops.mat(B)
     a1, a2 = ops.norm(MA, "kyfan", k=1), ops.norm(MA, "kyfan", k=2)
@@ -729,7 +682,6 @@ def _variational_inputs(d: Domain):
                       extra=lambda draw, m, n: {"P": OrthogonalSpec(m, draw(SEEDS)), "Q": OrthogonalSpec(n, draw(SEEDS))})
 
 
-@hp
 def _kyfan_variational(ops, U, D, V, P, Q):
     A = udv(ops, U, D, V)
     MU, MVt, MP, MQ = ops.mat(U), ops.transpose(ops.mat(V)), ops.mat(P), ops.mat(Q)

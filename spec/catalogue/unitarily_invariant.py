@@ -14,11 +14,11 @@ import random
 
 from hypothesis import strategies as st
 
-from matspec.catalogue._common import Registry, named, src
-from matspec.catalogue.schatten import INF, SIGMAS, diag_of, diag_spec, hp, lp, pname, udv, udv_inputs
+from matspec.catalogue._common import Registry, src
+from matspec.catalogue.schatten import INF, SIGMAS, diag_of, diag_spec, lp, pname, udv
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
-from matspec.inputs import MODES, ArraySpec, MatrixSpec, OrthogonalSpec
+from matspec.inputs import ArraySpec, MatrixSpec, OrthogonalSpec
 from matspec.strategies import SEEDS, any_matrix, dims, matrices, same_shape_pair
 from matspec.values import Val, eq, ge, gt, le, lt, vmax, vsum
 
@@ -48,7 +48,6 @@ def _invariance_inputs(d: Domain):
     return build()
 
 
-@hp
 def _invariance(ops, A, U, V):
     M = ops.mat(A)
     B = ops.matmul(ops.matmul(ops.mat(U), M), ops.mat(V))
@@ -69,7 +68,6 @@ CLAIMS.add(
 _ROT = [OrthogonalSpec(2, 1), OrthogonalSpec(3, 3)]
 
 
-@hp
 def _not_invariant(ops, U):
     n = U.n
     I = ops.identity(n)
@@ -138,7 +136,6 @@ def _gauges(ops, n):
     return gs
 
 
-@hp
 def _gauge_examples(ops, x, y, shrunk, c, perm_seed):
     n = x.m
     xs, ys = [r[0] for r in x.rows], [r[0] for r in y.rows]
@@ -198,7 +195,6 @@ def _vn_inputs(d: Domain):
     return build()
 
 
-@hp
 def _von_neumann(ops, A, B, U, V):
     MA, MB = ops.mat(A), ops.mat(B)
     sA, sB, sAB = ops.svdvals(MA), ops.svdvals(MB), ops.svdvals(ops.add(MA, MB))
@@ -239,7 +235,6 @@ def _scaled_pair(d: Domain):
     return matrices(dd, max_dim=6).map(lambda A: {"A": A, "B": dataclasses.replace(A, log10_scale=A.log10_scale + 1)})
 
 
-@hp
 def _fan_as_stated(ops, A, B):
     MA, MB = ops.mat(A), ops.mat(B)
     rels = [le(na, nb, f"premise {name}: ‖A‖ <= ‖B‖") for (name, na), (_, nb) in zip(ui_norms(ops, MA), ui_norms(ops, MB))]
@@ -279,7 +274,6 @@ def _weak_major_inputs(d: Domain):
     return build()
 
 
-@hp
 def _fan_weak(ops, U1, Da, V1, U2, Db, V2):
     a, b = diag_of(Da), diag_of(Db)
     MA, MB = udv(ops, U1, Da, V1), udv(ops, U2, Db, V2)
@@ -327,7 +321,6 @@ def _weyl_inputs(d: Domain):
     return st.one_of(free, scaled())
 
 
-@hp
 def _weyl(ops, A, E):
     MA, ME = ops.mat(A), ops.mat(E)
     s, t = ops.svdvals(MA), ops.svdvals(ops.add(MA, ME))
@@ -337,8 +330,9 @@ def _weyl(ops, A, E):
 
 CLAIMS.add(
     id="unitarily_invariant.weyl_singular_values",
-    provenance=src("6.3 Weyl's Inequality (Preview of Perturbation Theory); 8.2 Weyl's Inequality for Singular Values",
+    provenance=src("6.3 Weyl's Inequality (Preview of Perturbation Theory)",
                    "If A, E ∈ R^{m×n}, then for all i: |σ_i(A + E) − σ_i(A)| ≤ σ1(E) = ‖E‖₂"),
+    also=(src("8.2 Weyl's Inequality for Singular Values", "For any i: |σ̃_i − σ_i| ≤ ‖E‖₂ = σ1(E)"),),
     stated=Form("|σ_i(A+E) − σ_i(A)| <= ‖E‖₂ for all i", _weyl, _weyl_inputs),
     recorded=Verdict.HOLDS,
     note="Drawn pairs include E = 10^j·A, where the bound is attained at i = 1.",
@@ -369,7 +363,6 @@ def _mirsky_inputs(d: Domain):
     return build()
 
 
-@hp
 def _mirsky(ops, A, k, B, Z, W):
     M = ops.mat(A)
     Ak = ops.lowrank(M, k)
