@@ -12,10 +12,12 @@ from matspec.reports.runner import check_form
 import planted
 import planted_extra_a  # noqa: F401 - registers more _Planted subclasses
 import planted_extra_b  # noqa: F401 - registers more _Planted subclasses (004 §4–6)
+import planted_extra_c  # noqa: F401 - registers more _Planted subclasses (004 §8–9)
 import planted_map_a
 import planted_map_b
+import planted_map_c
 
-PLANTED_FOR = {**planted_map_a.PLANTED_FOR, **planted_map_b.PLANTED_FOR}
+PLANTED_FOR = {**planted_map_a.PLANTED_FOR, **planted_map_b.PLANTED_FOR, **planted_map_c.PLANTED_FOR}
 
 
 def _all_planted():

@@ -10,7 +10,7 @@ import importlib
 
 from matspec.claim import Claim
 
-TOPIC_MODULES = ("axioms", "frobenius", "induced", "schatten", "unitarily_invariant")
+TOPIC_MODULES = ("axioms", "frobenius", "induced", "schatten", "unitarily_invariant", "perturbation", "ml_norms")
 
 
 def all_claims() -> list[Claim]:

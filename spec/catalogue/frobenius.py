@@ -235,6 +235,7 @@ CLAIMS.add(
     id="frobenius.is_l2_of_singular_values",
     provenance=src("3.2 SVD Relationship", "‖A‖_F = sqrt(σ1² + σ2² + … + σr²) = ‖σ‖₂"),
     stated=Form("‖A‖_F == sqrt(Σ σ_i²)", _fro_is_l2_of_sigma, named(A=any_matrix)),
+    also=(src("9.1 Weight Regularization: Frobenius vs Nuclear", "R(W) = ‖W‖_F² = Σ_i σ_i²"),),
     recorded=Verdict.HOLDS,
     note="Also stated in §1.2 ('Frobenius norm ||A||_F = √(σ1²+σ2²+...) = \"total energy\" of axes') and in §3.2's "
          "consequence '‖A‖_F² equals the sum of squared singular values'.",
@@ -458,6 +459,7 @@ CLAIMS.add(
     provenance=src(_EY, "Theorem (Eckart-Young, 1936): ‖A − A_k‖_F = sqrt(σ_{k+1}² + ⋯ + σ_r²), A_k = Σ_{i≤k} σ_i u_i v_iᵀ."
                    + _EY_ALSO),
     stated=Form("‖A − A_k‖_F = sqrt(Σ_{i>k} σ_i²), A_k = truncated SVD (k = 0..min(m,n))", _ey_fro_error, _matrix_and_k),
+    also=(src("9.4 Low-Rank Approximation and Model Compression", "‖W − W_k‖_F = sqrt(Σ_{i>k} σ_i²)"),),
     recorded=Verdict.HOLDS,
     note="Examples where σ_k = σ_{k+1} (no gap) leave the truncation's forward error unbounded and count as undecided.",
 )
@@ -466,6 +468,7 @@ CLAIMS.add(
     id="frobenius.eckart_young_spectral_error",
     provenance=src(_EY, "Theorem (Eckart-Young, 1936): ‖A − A_k‖₂ = σ_{k+1}." + _EY_ALSO),
     stated=Form("‖A − A_k‖₂ = σ_(k+1) (0 when k >= min(m,n))", _ey_spectral_error, _matrix_and_k),
+    also=(src("9.4 Low-Rank Approximation and Model Compression", "‖W − W_k‖₂ = σ_{k+1}"),),
     recorded=Verdict.HOLDS,
     note="Examples where σ_k = σ_{k+1} (no gap) leave the truncation's forward error unbounded and count as undecided.",
 )

@@ -552,6 +552,7 @@ CLAIMS.add(
                    "∂‖A‖_* = {UVᵀ + W : ‖W‖₂ ≤ 1, UᵀW = 0, WV = 0}. For strictly positive singular values, UVᵀ is the unique subgradient."),
     stated=Form("UVᵀ + W (W on the null spaces, ‖W‖₂ <= 1) is a subgradient; at full rank UVᵀ is the only one",
                 _subdifferential, _subgrad_inputs),
+    also=(src("9.1 Weight Regularization: Frobenius vs Nuclear", "Nuclear norm: Subgradient: UVᵀ (top singular vectors) — all nonzero σ, not only the top ones"),),
     recorded=Verdict.HOLDS,
     note=("Checked: every UVᵀ + W of the stated form satisfies the subgradient inequality for drawn E (W diagonal "
           "in the singular frame); at full rank, drawn G = UVᵀ + Δ are *not* subgradients.  The inclusion "
@@ -605,6 +606,7 @@ CLAIMS.add(
                    "prox_{λ‖·‖_*}(A) = U diag(max(σ_i − λ, 0)) Vᵀ"),
     stated=Form("X = svt(A, λ) minimises f(Y) = ½‖Y − A‖_F² + λ‖Y‖_*: f(Y) >= f(X) + ½‖Y − X‖_F² for all Y",
                 _svt_prox, lambda d: _prox_inputs(half_scale(d))),
+    also=(src("9.1 Weight Regularization: Frobenius vs Nuclear", "Nuclear norm: Proximal step: singular value soft-thresholding"),),
     recorded=Verdict.HOLDS,
     note=("f is 1-strongly convex, so at its minimiser f(Y) >= f(X) + ½‖Y − X‖_F² for every Y; the candidates "
           "Y = 0, A, X scaled by 7/8 and 9/8, and a nearby perturbation catch hard thresholding (Y = 0 beats it by "
