@@ -19,7 +19,6 @@ from matspec.implementations.base import (
     Mat,
     OpSet,
     OutOfDomain,
-    Unsupported,
     check_norm_args,
 )
 from matspec.inputs import InputError, Spec

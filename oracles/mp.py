@@ -42,7 +42,6 @@ from matspec.implementations.base import (
     NORM_KINDS,
     OracleRefused,
     OutOfDomain,
-    Unsupported,
     check_norm_args,
 )
 from matspec.inputs import InputError
@@ -50,7 +49,7 @@ from matspec.inputs import InputError
 DEFAULT_DIGITS = 30
 GUARD_DIGITS = 30
 # The oracle's sign enumeration (∞→1, ∞→2, 2→1) runs in pure Python at 60 digits:
-# 2^(n−1)·m·n multiplications.  n = 10 costs well under a second; beyond it is Unsupported.
+# 2^(n−1)·m·n multiplications.  n = 10 costs well under a second; beyond it is OutOfDomain (undecided).
 ORACLE_MAX_ENUM_DIM = 10
 CACHE_SIZE = 512
 

@@ -291,6 +291,11 @@ class ArraySpec(Spec):
         return ArraySpec(tuple((float(v),) for v in values))
 
     @staticmethod
+    def basis(n: int, j: int, sign: float = 1.0) -> "ArraySpec":
+        """The column vector sign·e_j of length n."""
+        return ArraySpec.column([sign if i == j else 0.0 for i in range(n)])
+
+    @staticmethod
     def of(rows) -> "ArraySpec":
         return ArraySpec(tuple(tuple(float(x) for x in r) for r in rows))
 

@@ -6,7 +6,6 @@ import mpmath
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from matspec.claim import Form
 from matspec.catalogue._common import named

@@ -4,8 +4,6 @@ derived radius of the oracle's value.  This is what keeps the tolerance model ho
 the other direction — radii that are too small fail here."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 from hypothesis import given, settings

@@ -4,7 +4,6 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import strategies as st
 
 from matspec.catalogue._common import named, src
 from matspec.claim import Claim, Empirical, Form, Measurement, Verdict, combine_verdict

@@ -24,3 +24,10 @@ class Registry(list):
 def named(**strategies_by_domain):
     """inputs=named(A=lambda d: matrices(d)) → a function Domain → strategy of dicts."""
     return lambda d: st.fixed_dictionaries({k: f(d) for k, f in strategies_by_domain.items()})
+
+
+def product_pairs(max_dim=None):
+    """inputs {A: m×k, B: k×n} drawn at half scale so that AB stays inside the Domain."""
+    from matspec.strategies import pairs_for_product
+
+    return lambda d: pairs_for_product(d, max_dim=max_dim).map(lambda ab: {"A": ab[0], "B": ab[1]})

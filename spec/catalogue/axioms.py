@@ -227,10 +227,6 @@ def _col(values) -> ArraySpec:
     return ArraySpec.column(values)
 
 
-def _basis(n: int, j: int, sign: float = 1.0) -> ArraySpec:
-    return _col([sign if i == j else 0.0 for i in range(n)])
-
-
 def _vector_pair(d, with_p: bool = True):
     """x, y of one length n (and an exponent p from P_TOKENS)."""
 
@@ -249,7 +245,7 @@ def _p_lt_1_not_a_norm(ops, p):
     # Witness: e1, e2 in R².  ‖e1 + e2‖_p = 2^{1/p} > 2 = ‖e1‖_p + ‖e2‖_p for every p < 1,
     # and the midpoint (e1 + e2)/2 of two unit vectors has ‖·‖_p = 2^{1/p − 1} > 1: the
     # "unit ball" is not convex.
-    e1, e2 = ops.mat(_basis(2, 0)), ops.mat(_basis(2, 1))
+    e1, e2 = ops.mat(ArraySpec.basis(2, 0)), ops.mat(ArraySpec.basis(2, 1))
     s = ops.mat(_col([1.0, 1.0]))
     mid = ops.mat(_col([0.5, 0.5]))
     return [
@@ -502,7 +498,7 @@ def _dual_l1_linf(ops, x, y):
     Y = ops.mat(y)
     n = Y.m
     ny = ops.vnorm(Y, INF)
-    at_vertices = vmax(ops.inner(ops.mat(_basis(n, j, s)), Y) for j in range(n) for s in (1.0, -1.0))
+    at_vertices = vmax(ops.inner(ops.mat(ArraySpec.basis(n, j, s)), Y) for j in range(n) for s in (1.0, -1.0))
     X = ops.mat(x)
     return [
         eq(at_vertices, ny, "max_{±e_j} ⟨x, y⟩ = ‖y‖_∞"),

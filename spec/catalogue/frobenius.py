@@ -16,7 +16,7 @@ import dataclasses
 from hypothesis import strategies as st
 
 from matspec.claim import Form, Verdict
-from matspec.catalogue._common import Registry, named, src
+from matspec.catalogue._common import Registry, named, product_pairs, src
 from matspec.inputs import ArraySpec, MatrixSpec
 from matspec.strategies import (
     SEEDS,
@@ -25,7 +25,6 @@ from matspec.strategies import (
     gallery_matrices,
     matrices,
     orthogonals,
-    pairs_for_product,
     same_shape_pair,
 )
 from matspec.values import Val, eq, ge, le, sqrt, vsum
@@ -33,13 +32,9 @@ from matspec.values import Val, eq, ge, le, sqrt, vsum
 CLAIMS = Registry()
 
 
-def _e(n: int, j: int) -> ArraySpec:
-    return ArraySpec.column([1.0 if i == j else 0.0 for i in range(n)])
-
-
 def _columns(ops, Q):
     """The columns q_j = Q e_j of a materialised n×n matrix, as column vectors."""
-    return [ops.matmul(Q, ops.mat(_e(Q.n, j))) for j in range(Q.n)]
+    return [ops.matmul(Q, ops.mat(ArraySpec.basis(Q.n, j))) for j in range(Q.n)]
 
 
 def _amplifications(ops, M, Q):
@@ -313,24 +308,11 @@ def _submultiplicative(ops, A, B):
               "‖AB‖_F <= ‖A‖_F ‖B‖_F")
 
 
-def _product_pairs(d):
-    """(A, B) with A m×k, B k×n, scales split so that AB stays inside the Domain (the
-    tolerance model assumes no overflow in the squares of AB's entries either)."""
-    lo, hi = d.log10_scale
-
-    def fit(ab):
-        A, B = ab
-        sb = min(max(B.log10_scale, lo - A.log10_scale), hi - A.log10_scale)
-        return {"A": A, "B": dataclasses.replace(B, log10_scale=sb)}
-
-    return pairs_for_product(d).map(fit)
-
-
 CLAIMS.add(
     id="frobenius.submultiplicative",
     provenance=src(_KEY, "Submultiplicativity: ‖AB‖_F ≤ ‖A‖_F ‖B‖_F"),
     stated=Form("‖AB‖_F <= ‖A‖_F ‖B‖_F", _submultiplicative,
-                _product_pairs),
+                product_pairs()),
     recorded=Verdict.HOLDS,
     note="Inner dimension 1 (an outer product) is the equality case and is drawn often.",
 )

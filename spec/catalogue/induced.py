@@ -33,11 +33,11 @@ import math
 import mpmath
 from hypothesis import strategies as st
 
-from matspec.catalogue._common import Registry, named, src
+from matspec.catalogue._common import Registry, named, product_pairs, src
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, MatrixSpec
-from matspec.strategies import any_matrix, dims, half_scale, matrices, pairs_for_product, vectors
+from matspec.strategies import any_matrix, dims, half_scale, matrices, vectors
 from matspec.values import Val, eq, gt, le, lt, sqrt, vmax
 
 CLAIMS = Registry()
@@ -51,17 +51,13 @@ _SYM = {"1": "1", "2": "2", "inf": "∞"}
 # helpers
 # ----------------------------------------------------------------------------------
 
-def _e(n: int, j: int) -> ArraySpec:
-    return ArraySpec.column([1.0 if i == j else 0.0 for i in range(n)])
-
-
 def _vn(ops, x, p: str):
     return ops.vnorm(x, _QN[p])
 
 
 def _col(ops, M, j):
     """A e_j, computed in the op set."""
-    return ops.matmul(M, ops.mat(_e(M.n, j)))
+    return ops.matmul(M, ops.mat(ArraySpec.basis(M.n, j)))
 
 
 def _pq(p, q):
@@ -144,7 +140,7 @@ def _maximizers(ops, M):
     for q in PQ:
         cols = [_col(ops, M, j) for j in range(n)]
         norms = [_vn(ops, c, q) for c in cols]
-        out[("1", q)] = ops.mat(_e(n, _best(norms)))
+        out[("1", q)] = ops.mat(ArraySpec.basis(n, _best(norms)))
     MT = ops.transpose(M)
     rows = [_col(ops, MT, i) for i in range(m)]
     i2 = _best([_vn(ops, r, "2") for r in rows])
@@ -214,16 +210,12 @@ def _submult(ops, A, B):
     ]
 
 
-def _product_pairs(max_dim):
-    return lambda d: pairs_for_product(d, max_dim=max_dim).map(lambda ab: {"A": ab[0], "B": ab[1]})
-
-
 CLAIMS.add(
     id="induced.submultiplicative",
     provenance=src("4.1 The General Definition",
                    "Submultiplicativity is automatic. Any induced norm satisfies ‖AB‖_{p→q} ≤ ‖A‖_{r→q}‖B‖_{p→r}"),
     also=(src("4.5 Submultiplicativity and Consistency", "Submultiplicative: ‖AB‖ ≤ ‖A‖‖B‖ (all induced norms satisfy this)"),),
-    stated=Form("‖AB‖_{p→q} <= ‖A‖_{r→q} ‖B‖_{p→r} for all p, q, r ∈ {1, 2, ∞}", _submult, _product_pairs(5)),
+    stated=Form("‖AB‖_{p→q} <= ‖A‖_{r→q} ‖B‖_{p→r} for all p, q, r ∈ {1, 2, ∞}", _submult, product_pairs(5)),
     recorded=Verdict.HOLDS,
     note="All 27 (p, q, r) at once; r = p = q is §4.5's ‖AB‖ ≤ ‖A‖‖B‖.  Dimensions ≤ 5 (sign enumeration).",
 )

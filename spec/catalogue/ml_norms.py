@@ -26,7 +26,6 @@ Not encoded:
 from __future__ import annotations
 
 import dataclasses
-import math
 from fractions import Fraction
 
 import numpy as np
@@ -528,7 +527,7 @@ def _lora_count_inputs(d: Domain):
 
 def _lora_count_stated(ops, B, A):
     MB, MA = ops.mat(B), ops.mat(A)
-    d, r = MB.m, MB.n
+    r = MB.n
     params = MB.m * MB.n + MA.m * MA.n
     return holds_that(params == r, f"LoRA trains r = {r} parameters per layer (B, A hold {params})")
 

@@ -275,7 +275,7 @@ def _weak_major_inputs(d: Domain):
 
 
 def _fan_weak(ops, U1, Da, V1, U2, Db, V2):
-    a, b = diag_of(Da), diag_of(Db)
+    a = diag_of(Da)
     MA, MB = udv(ops, U1, Da, V1), udv(ops, U2, Db, V2)
     sA, sB = ops.svdvals(MA), ops.svdvals(MB)
     rels = [le(vsum(sA[:k]), vsum(sB[:k]), f"σ(A) ≺_w σ(B): partial sum k = {k}") for k in range(1, len(a) + 1)]
