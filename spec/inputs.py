@@ -197,7 +197,9 @@ class MatrixSpec(Spec):
             s = nz + [mpmath.mpf(0)] * (p - r)
         else:  # pragma: no cover - validated in __post_init__
             raise InputError(self.mode)
-        return s
+        # descending, as singular values are listed (the clustered mode at κ ≈ 1 interleaves
+        # its two clusters otherwise, and σ1/σp would not be κ)
+        return sorted(s, reverse=True)
 
     def to_mp(self, dps: int) -> mpmath.matrix:
         with mpmath.workdps(dps):

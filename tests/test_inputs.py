@@ -21,13 +21,14 @@ DOMAIN = Domain(max_dim=6, log10_scale=(-150, 150))
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_prescribed_singular_values_and_kappa(mode):
-    spec = MatrixSpec(m=5, n=3, mode=mode, log10_kappa=6, log10_scale=2, seed=3, rank=1 if mode == "rank_deficient" else None)
+@pytest.mark.parametrize("kappa", [0, 6])
+def test_prescribed_singular_values_and_kappa(mode, kappa):
+    spec = MatrixSpec(m=5, n=3, mode=mode, log10_kappa=kappa, log10_scale=2, seed=3, rank=1 if mode == "rank_deficient" else None)
     sig = spec.sigma_mp()
     assert len(sig) == 3 and all(sig[i] >= sig[i + 1] for i in range(2))
     assert sig[0] == 1
     if mode != "rank_deficient":
-        assert mpmath.almosteq(sig[0] / sig[-1], mpmath.mpf(10) ** 6, rel_eps=mpmath.mpf(10) ** -12)
+        assert mpmath.almosteq(sig[0] / sig[-1], mpmath.mpf(10) ** kappa, rel_eps=mpmath.mpf(10) ** -9)
     X, err = spec.to_numpy()
     s = np.linalg.svd(X, compute_uv=False)
     expected = np.array([float(v) for v in sig]) * 100

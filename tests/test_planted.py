@@ -16,8 +16,10 @@ import planted_extra_c  # noqa: F401 - registers more _Planted subclasses (004 Â
 import planted_map_a
 import planted_map_b
 import planted_map_c
+import planted_map_d
 
-PLANTED_FOR = {**planted_map_a.PLANTED_FOR, **planted_map_b.PLANTED_FOR, **planted_map_c.PLANTED_FOR}
+PLANTED_FOR = {**planted_map_a.PLANTED_FOR, **planted_map_b.PLANTED_FOR, **planted_map_c.PLANTED_FOR,
+               **planted_map_d.PLANTED_FOR}
 
 
 def _all_planted():

@@ -10,7 +10,8 @@ import importlib
 
 from matspec.claim import Claim
 
-TOPIC_MODULES = ("axioms", "frobenius", "induced", "schatten", "unitarily_invariant", "perturbation", "ml_norms")
+TOPIC_MODULES = ("axioms", "frobenius", "induced", "schatten", "unitarily_invariant", "perturbation", "ml_norms",
+                 "conditioning")
 
 
 def all_claims() -> list[Claim]:

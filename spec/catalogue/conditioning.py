@@ -1,0 +1,531 @@
+"""Claims of 004 §7: the condition number (the parts the op set can check).
+
+Sections: 7.1 Definition and Intuition · 7.3 Properties and Bounds · 7.4 Tikhonov Regularization ·
+7.5 Estimating Condition Numbers.
+
+There is no inverse op: where A⁻¹ is needed, A = U·diag(σ)·V is built from orthogonal specs with
+power-of-two σ, so A⁻¹ = Vᵀ·diag(1/σ)·Uᵀ is an exact object the op set can also build.
+
+Not encoded (need ops the op set lacks, or are rules of thumb):
+* §7.2 forward error bound and "t − log10 κ reliable digits" (needs solve; a rule of thumb);
+* §7.3 "norm dependence ... equivalent up to polynomial factors" (no crisp statement);
+* §7.4 "‖x̂_λ‖ < ‖x̂_LS‖" (needs solve; note it is an equality when Aᵀb = 0);
+* §7.5 power / inverse power iteration and LAPACK remarks (algorithmic, no claim).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import mpmath
+from hypothesis import strategies as st
+
+from matspec.catalogue._common import Registry, src
+from matspec.catalogue.schatten import diag_of, diag_spec
+from matspec.claim import Form, Verdict
+from matspec.implementations.base import Domain
+from matspec.inputs import ArraySpec, MatrixSpec, OrthogonalSpec
+from matspec.strategies import SEEDS, dims, half_scale, matrices, vector_entries
+from matspec.values import Val, eq, ge, le, lt
+
+CLAIMS = Registry()
+
+FULL_RANK_MODES = ("geometric", "arithmetic", "one_large", "one_small", "log_uniform", "clustered", "repeated")
+# Powers of two: 1/σ is exact, so A⁻¹ = Vᵀ diag(1/σ) Uᵀ is an exact object.
+POW2 = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def _kappa(svals):
+    """κ₂ = σ1/σn from the singular values (descending)."""
+    return svals[0] / svals[-1]
+
+
+def _low_kappa(d: Domain, cap: int = 3) -> Domain:
+    # NumPy float32 certifies σn only to ~u·‖A‖_F: for κ beyond ~1e6 σn's interval contains 0 and
+    # κ is undecided.  Claims that compare κ with κ draw κ <= 10^cap so every backend decides.
+    return dataclasses.replace(d, max_log10_kappa=min(cap, d.max_log10_kappa))
+
+
+def _square_full_rank(d: Domain, max_dim=None):
+    return dims(d, 1, max_dim).flatmap(
+        lambda n: matrices(d, m=n, n=n, modes=FULL_RANK_MODES, full_rank=True))
+
+
+# --- exact A and A⁻¹ ---------------------------------------------------------------
+
+def _inv_inputs(d: Domain, max_dim: int = 5):
+    @st.composite
+    def build(draw):
+        n = draw(dims(d, 1, max_dim))
+        sig = sorted(draw(st.lists(st.sampled_from(POW2), min_size=n, max_size=n)), reverse=True)
+        j = draw(st.integers(-3, 3))  # an exact power-of-two overall scale
+        sig = [s * 2.0 ** j for s in sig]
+        return {"U": OrthogonalSpec(n, draw(SEEDS)), "V": OrthogonalSpec(n, draw(SEEDS)), "D": diag_spec(n, n, sig)}
+
+    return build()
+
+
+def _a_and_inverse(ops, U, V, D):
+    sig = diag_of(D)
+    n = len(sig)
+    MU, MV = ops.mat(U), ops.mat(V)
+    A = ops.matmul(ops.matmul(MU, ops.mat(diag_spec(n, n, sig))), MV)
+    Ainv = ops.matmul(ops.matmul(ops.transpose(MV), ops.mat(diag_spec(n, n, [1.0 / s for s in sig]))),
+                      ops.transpose(MU))
+    return A, Ainv
+
+
+def _inverse_sanity(ops, A, Ainv, n):
+    return eq(ops.norm(ops.sub(ops.matmul(A, Ainv), ops.identity(n)), "fro"), 0, "‖A·A⁻¹ − I‖_F == 0")
+
+
+# ----------------------------------------------------------------------------------
+# 7.1 Definition and Intuition
+# ----------------------------------------------------------------------------------
+
+def _kappa2_ratio(ops, U, V, D):
+    sig = diag_of(D)
+    A, Ainv = _a_and_inverse(ops, U, V, D)
+    s = ops.svdvals(A)
+    a2, ai2 = ops.norm(A, "2"), ops.norm(Ainv, "2")
+    return [
+        _inverse_sanity(ops, A, Ainv, len(sig)),
+        eq(a2, s[0], "‖A‖₂ == σ1(A)"),
+        eq(ai2, 1 / s[-1], "‖A⁻¹‖₂ == 1/σn(A)"),
+        eq(a2 * ai2, _kappa(s), "κ₂(A) = ‖A‖₂‖A⁻¹‖₂ == σ1(A)/σn(A)"),
+    ]
+
+
+CLAIMS.add(
+    id="conditioning.kappa2_sigma_ratio",
+    provenance=src("7.1 Definition and Intuition",
+                   "κ2(A) = ‖A‖2 ‖A⁻¹‖2 = σ1(A) · 1/σn(A) = σ1(A)/σn(A) — the ratio of the largest to "
+                   "smallest singular value."),
+    stated=Form("A n×n nonsingular: ‖A‖₂‖A⁻¹‖₂ == σ1/σn, with ‖A⁻¹‖₂ == 1/σn", _kappa2_ratio, _inv_inputs),
+    recorded=Verdict.HOLDS,
+    note=("A = U·diag(σ)·V with σ powers of two (exact inverse Vᵀ diag(1/σ) Uᵀ, checked by ‖AA⁻¹ − I‖_F = 0); "
+          "σ1/σn from svdvals (descending); σ_i in {1/4, …, 8}·2^j, so κ <= 32."),
+)
+
+
+# ----------------------------------------------------------------------------------
+# 7.3 Properties and Bounds
+# ----------------------------------------------------------------------------------
+
+def _kappa_ge_one_drawn(ops, A):
+    s = ops.svdvals(ops.mat(A))
+    return ge(_kappa(s), 1, "κ₂(A) = σ1/σn >= 1")
+
+
+def _kappa_ge_one(ops, U, V, D):
+    sig = diag_of(D)
+    A, Ainv = _a_and_inverse(ops, U, V, D)
+    s = ops.svdvals(A)
+    a2, ai2 = ops.norm(A, "2"), ops.norm(Ainv, "2")
+    return [
+        _inverse_sanity(ops, A, Ainv, len(sig)),
+        le(ops.norm(ops.matmul(A, Ainv), "2"), a2 * ai2, "1 = ‖AA⁻¹‖₂ <= ‖A‖₂‖A⁻¹‖₂"),
+        ge(a2 * ai2, 1, "‖A‖₂‖A⁻¹‖₂ >= 1"),
+        ge(_kappa(s), 1, "σ1/σn >= 1"),
+    ]
+
+
+CLAIMS.add(
+    id="conditioning.kappa_ge_one",
+    provenance=src("7.3 Properties and Bounds",
+                   "κ(A) ≥ 1 for all nonsingular A (since 1 = ‖I‖ = ‖AA⁻¹‖ ≤ ‖A‖‖A⁻¹‖)"),
+    stated=Form("A nonsingular: 1 = ‖AA⁻¹‖₂ <= ‖A‖₂‖A⁻¹‖₂ = κ₂(A), and σ1/σn >= 1",
+                _kappa_ge_one, _inv_inputs),
+    recorded=Verdict.HOLDS,
+    note="Checked in the spectral norm (κ₂), with an exact inverse (see conditioning.kappa2_sigma_ratio).",
+)
+
+
+def _scaled_orth_inputs(d: Domain):
+    @st.composite
+    def build(draw):
+        n = draw(dims(d, 1, 8))
+        c = draw(st.sampled_from((1.0, -1.0, 0.5, -2.0, 3.0, 1e-3, 1e3)))
+        kappa_one = MatrixSpec(m=n, n=n, mode="geometric", log10_kappa=0,
+                               log10_scale=0, seed=draw(SEEDS))
+        other = draw(matrices(_low_kappa(d), m=n, n=n, modes=("geometric", "one_small", "one_large"),
+                              full_rank=True).filter(lambda s: s.log10_kappa >= 1 and n >= 2)) if n >= 2 else None
+        return {"Q": OrthogonalSpec(n, draw(SEEDS)), "c": c, "K1": kappa_one, "j": draw(st.integers(-3, 3)),
+                "B": other}
+
+    return build()
+
+
+def _kappa_one_iff(ops, Q, c, K1, j, B):
+    n = Q.n
+    cQ = ops.scale(c, ops.mat(Q))
+    rels = [eq(_kappa(ops.svdvals(cQ)), 1, f"κ₂(c·Q) == 1 (c = {c})")]
+    # converse: κ₂(A) = 1 ⇒ A = σ1·(orthogonal), i.e. AᵀA = σ1² I.  A = 2^j·K1 with K1 = U Vᵀ (all σ = 1)
+    # so that σ1² = 4^j is an exact float.
+    M = ops.scale(2.0 ** j, ops.mat(K1))
+    s = ops.svdvals(M)
+    gram = ops.matmul(ops.transpose(M), M)
+    rels.append(eq(_kappa(s), 1, "κ₂(A) == 1 for A with all σ_i equal"))
+    rels.append(eq(s[0], 2.0 ** j, "σ1(A) == 2^j"))
+    rels.append(eq(ops.norm(ops.sub(gram, ops.scale(4.0 ** j, ops.identity(n))), "fro"), 0,
+                   "κ₂(A) = 1 ⇒ ‖AᵀA − σ1² I‖_F == 0 (A/σ1 orthogonal)"))
+    if B is not None:
+        # not a multiple of an orthogonal matrix ⇒ κ > 1 (definitely)
+        rels.append(lt(1, _kappa(ops.svdvals(ops.mat(B))), "A with σ1 > σn: κ₂(A) > 1"))
+    return rels
+
+
+CLAIMS.add(
+    id="conditioning.kappa_one_iff_scaled_orthogonal",
+    provenance=src("7.3 Properties and Bounds", "κ(A) = 1 iff A is a scalar multiple of a unitary matrix"),
+    stated=Form("κ₂(c·Q) == 1 for Q orthogonal, c ≠ 0; κ₂(A) == 1 ⇒ AᵀA = σ1² I; σ1 > σn ⇒ κ₂ > 1",
+                _kappa_one_iff, _scaled_orth_inputs),
+    recorded=Verdict.HOLDS,
+    note=("Real matrices: 'unitary' is 'orthogonal'.  Holds for κ₂ (the section's p = 2); for other p it is "
+          "false (κ₁(Q) > 1 for most orthogonal Q).  The converse is checked on A = 2^j·U Vᵀ (all σ_i = 2^j)."),
+)
+
+
+def _prod_inputs(d: Domain):
+    half = _low_kappa(half_scale(d))
+
+    @st.composite
+    def build(draw):
+        n = draw(dims(d, 1, 8))
+        mk = lambda: matrices(half, m=n, n=n, modes=FULL_RANK_MODES, full_rank=True)
+        return {"A": draw(mk()), "B": draw(mk())}
+
+    return build()
+
+
+def _submult(ops, A, B):
+    MA, MB = ops.mat(A), ops.mat(B)
+    k_ab = _kappa(ops.svdvals(ops.matmul(MA, MB)))
+    return le(k_ab, _kappa(ops.svdvals(MA)) * _kappa(ops.svdvals(MB)), "κ₂(AB) <= κ₂(A)κ₂(B)")
+
+
+CLAIMS.add(
+    id="conditioning.product_submultiplicative",
+    provenance=src("7.3 Properties and Bounds", "κ(AB) ≤ κ(A)κ(B) - condition numbers multiply"),
+    stated=Form("A, B n×n nonsingular: κ₂(AB) <= κ₂(A)κ₂(B)", _submult, _prod_inputs),
+    recorded=Verdict.HOLDS,
+    note=("κ of each factor <= 1e3 so that σn(AB) is certified on float32 (else undecided).  "
+          "'Multiply' is an upper bound only: κ(AB) can be far smaller (B = A⁻¹ gives 1)."),
+)
+
+
+def _inverse_kappa(ops, U, V, D):
+    sig = diag_of(D)
+    A, Ainv = _a_and_inverse(ops, U, V, D)
+    return [
+        _inverse_sanity(ops, A, Ainv, len(sig)),
+        eq(_kappa(ops.svdvals(Ainv)), _kappa(ops.svdvals(A)), "κ₂(A⁻¹) == κ₂(A)"),
+        eq(ops.norm(Ainv, "2") * ops.norm(A, "2"), _kappa(ops.svdvals(Ainv)), "‖A⁻¹‖₂‖(A⁻¹)⁻¹‖₂ == κ₂(A⁻¹)"),
+    ]
+
+
+CLAIMS.add(
+    id="conditioning.kappa_of_inverse",
+    provenance=src("7.3 Properties and Bounds", "κ(A) = κ(A⁻¹)"),
+    stated=Form("A nonsingular: κ₂(A⁻¹) == κ₂(A)", _inverse_kappa, _inv_inputs),
+    recorded=Verdict.HOLDS,
+    note="Exact inverse as in conditioning.kappa2_sigma_ratio; κ from svdvals of each.",
+)
+
+
+def _scale_inputs(d: Domain):
+    low = _low_kappa(d)
+    lo, hi = d.log10_scale
+
+    @st.composite
+    def build(draw):
+        A = draw(_square_full_rank(low, 8))
+        j = draw(st.integers(max(lo - A.log10_scale, -6), min(hi - A.log10_scale, 6)))
+        sign = draw(st.sampled_from((1.0, -1.0)))
+        return {"A": A, "alpha": sign * 10.0 ** j}
+
+    return build()
+
+
+def _prescribed_kappa(A: MatrixSpec) -> Val:
+    with mpmath.workdps(120):
+        # max/min, not first/last: sigma_mp() is not sorted for mode 'clustered' at κ = 1
+        # ([1, 1 − 1e-10, 1] for n = 3).
+        sig = A.sigma_mp()
+        return Val.exact(max(sig) / min(sig))
+
+
+def _scale_inv(ops, A, alpha):
+    M = ops.mat(A)
+    k = _kappa(ops.svdvals(M))
+    ka = _kappa(ops.svdvals(ops.scale(alpha, M)))
+    return [eq(ka, k, f"κ₂(αA) == κ₂(A) (α = {alpha:g})"),
+            eq(k, _prescribed_kappa(A), "κ₂(A) == prescribed σ1/σn")]
+
+
+CLAIMS.add(
+    id="conditioning.scale_invariant",
+    provenance=src("7.3 Properties and Bounds", "κ(αA) = κ(A) for any scalar α ≠ 0"),
+    stated=Form("α ≠ 0: κ₂(αA) == κ₂(A)", _scale_inv, _scale_inputs),
+    recorded=Verdict.HOLDS,
+    note=("α = ±10^j; A randsvd with prescribed κ <= 1e3 (float32 decides σn), so κ₂(A) is also compared "
+          "with the exact prescribed value."),
+)
+
+
+def _dist_inputs(d: Domain):
+    @st.composite
+    def build(draw):
+        n = draw(dims(d, 1, 5))
+        sig = sorted(draw(st.lists(st.sampled_from(POW2), min_size=n, max_size=n)), reverse=True)
+        r = draw(st.integers(0, n - 1))
+        B = MatrixSpec(m=n, n=n, mode="rank_deficient", log10_kappa=draw(st.integers(0, 3)),
+                       log10_scale=draw(st.integers(-1, 1)), seed=draw(SEEDS), rank=r) if n >= 2 else \
+            MatrixSpec(m=1, n=1, mode="geometric", log10_scale=0, seed=0)
+        return {"U": OrthogonalSpec(n, draw(SEEDS)), "V": OrthogonalSpec(n, draw(SEEDS)), "D": diag_spec(n, n, sig), "B": B}
+
+    return build()
+
+
+def _distance(ops, U, V, D, B):
+    sig = diag_of(D)
+    n = len(sig)
+    A, _ = _a_and_inverse(ops, U, V, D)
+    s = ops.svdvals(A)
+    a2 = ops.norm(A, "2")
+    rels = [eq(a2 / _kappa(s), s[-1], "‖A‖₂/κ₂(A) == σn(A)")]
+    # the nearest singular matrix, exactly: A − σn u_n v_nᵀ = U diag(σ1..σ_{n−1}, 0) V
+    sig0 = list(sig[:-1]) + [0.0]
+    S = ops.matmul(ops.matmul(ops.mat(U), ops.mat(diag_spec(n, n, sig0))), ops.mat(V))
+    rels.append(eq(ops.svdvals(S)[-1], 0, "A − σn u_n v_nᵀ is singular"))
+    rels.append(eq(ops.norm(ops.sub(S, A), "2"), s[-1], "‖E‖₂ == σn for E = −σn u_n v_nᵀ"))
+    if n >= 2 and sig[-2] > sig[-1]:
+        # the same matrix by the truncated SVD (needs the gap σ_{n−1} > σn to be certified)
+        L = ops.lowrank(A, n - 1)
+        rels.append(eq(ops.svdvals(L)[-1], 0, "A_(n−1) (truncated SVD) is singular"))
+        rels.append(eq(ops.norm(ops.sub(L, A), "2"), s[-1], "‖A − A_(n−1)‖₂ == σn"))
+    # no singular matrix is closer
+    if n >= 2:
+        MB = ops.mat(B)
+        rels.append(le(s[-1], ops.norm(ops.sub(A, MB), "2"), "B singular (rank < n): ‖A − B‖₂ >= σn(A)"))
+    else:
+        rels.append(le(s[-1], ops.norm(A, "2"), "n = 1: the only singular matrix is 0, ‖A − 0‖₂ >= σn"))
+    return rels
+
+
+CLAIMS.add(
+    id="conditioning.distance_to_singularity",
+    provenance=src("7.3 Properties and Bounds",
+                   "Distance to singularity. min{‖E‖ : A + E is singular} = ‖A‖/κ(A) = σn(A) (using the "
+                   "spectral norm)."),
+    stated=Form("min{‖E‖₂ : A + E singular} == ‖A‖₂/κ₂(A) == σn(A): attained by E = −σn u_n v_nᵀ, and "
+                "‖A − B‖₂ >= σn for singular B", _distance, _dist_inputs),
+    recorded=Verdict.HOLDS,
+    note=("A = U diag(σ) V (σ powers of two), so the minimiser U diag(σ1, …, σ_{n−1}, 0) V is exact; the "
+          "truncated SVD lowrank(A, n−1) is compared too when σ_{n−1} > σn.  Lower bound checked against "
+          "drawn rank-deficient B of the same size (the min over all singular B is Eckart–Young)."),
+)
+
+
+# ----------------------------------------------------------------------------------
+# 7.4 Tikhonov Regularization
+# ----------------------------------------------------------------------------------
+
+def _tik_inputs(d: Domain):
+    half = half_scale(d)  # AᵀA squares the scale
+
+    @st.composite
+    def build(draw):
+        A = draw(matrices(half, max_dim=8))
+        j = draw(st.integers(-6, 4))
+        lo, hi = d.log10_scale
+        e = max(lo, min(hi, 2 * A.log10_scale + j))  # λ = 10^j·σ1(A)²
+        return {"A": A, "lam": 10.0 ** e}
+
+    return build()
+
+
+def _tik_kappa(ops, A, lam):
+    M = ops.mat(A)
+    n = A.n
+    R = ops.add(ops.matmul(ops.transpose(M), M), ops.scale(lam, ops.identity(n)))
+    ev = ops.eigvalsh(R)
+    s = ops.svdvals(M)
+    s = list(s) + [Val.exact(0)] * (n - len(s))  # σ_n(A) of A ∈ R^{m×n}: 0 when m < n
+    L = Val.exact(lam)
+    k = ev[0] / ev[-1]
+    return [
+        eq(k, (s[0] * s[0] + L) / (s[-1] * s[-1] + L), "κ₂(AᵀA + λI) == (σ1² + λ)/(σn² + λ)"),
+        ge(ev[-1], L, "λ_min(AᵀA + λI) >= λ > 0 (finite κ even when A is singular)"),
+    ]
+
+
+CLAIMS.add(
+    id="conditioning.tikhonov_kappa",
+    provenance=src("7.4 Tikhonov Regularization",
+                   "Condition number of the regularized system: κ2(AᵀA + λI) = (σ1² + λ)/(σn² + λ). Since "
+                   "σn² + λ ≥ λ > 0, the regularized system has finite condition number even when A is "
+                   "singular (σn = 0)."),
+    stated=Form("λ > 0: κ₂(AᵀA + λI) == (σ1² + λ)/(σn² + λ), λ_min >= λ", _tik_kappa, _tik_inputs),
+    recorded=Verdict.HOLDS,
+    note=("A ∈ R^{m×n} any shape incl. rank-deficient; σn is the n-th singular value of A, i.e. 0 when m < n "
+          "(AᵀA then has n − m zero eigenvalues).  κ₂ of the SPD matrix from eigvalsh.  λ = 10^j σ1(A)², "
+          "j in [−6, 4]."),
+)
+
+
+def _tik_mono_inputs(d: Domain):
+    half = half_scale(d)
+
+    @st.composite
+    def build(draw):
+        A = draw(matrices(half, max_dim=8))
+        j1 = draw(st.integers(-6, 4))
+        j2 = draw(st.integers(j1, 6))
+        lo, hi = d.log10_scale
+        cl = lambda e: max(lo, min(hi, e))
+        return {"A": A, "lam1": 10.0 ** cl(2 * A.log10_scale + j1), "lam2": 10.0 ** cl(2 * A.log10_scale + j2)}
+
+    return build()
+
+
+def _tik_mono(ops, A, lam1, lam2):
+    M = ops.mat(A)
+    G = ops.matmul(ops.transpose(M), M)
+    n = A.n
+
+    def kap(lam):
+        ev = ops.eigvalsh(ops.add(G, ops.scale(lam, ops.identity(n))))
+        return ev[0] / ev[-1]
+
+    k1, k2 = kap(lam1), kap(lam2)
+    s1 = ops.svdvals(M)[0]
+    return [
+        le(k2, k1, f"λ1 = {lam1:g} <= λ2 = {lam2:g}: κ(λ2) <= κ(λ1)"),
+        ge(k2, 1, "κ(λ) >= 1"),
+        le(k2 - 1, s1 * s1 / Val.exact(lam2), "κ(λ) − 1 <= σ1²/λ (→ 0: κ → 1)"),
+    ]
+
+
+CLAIMS.add(
+    id="conditioning.tikhonov_decreases_to_one",
+    provenance=src("7.4 Tikhonov Regularization", "As λ increases, κ decreases toward 1."),
+    stated=Form("λ ↦ κ₂(AᵀA + λI) is nonincreasing, >= 1, and κ − 1 <= σ1²/λ", _tik_mono, _tik_mono_inputs),
+    recorded=Verdict.HOLDS,
+    note="Nonincreasing (constant when σ1 = σn); the bound κ − 1 = (σ1² − σn²)/(σn² + λ) <= σ1²/λ gives the limit 1.",
+)
+
+
+def _wd_inputs(psd_only: bool):
+    def inputs(d: Domain):
+        half = half_scale(d)
+
+        @st.composite
+        def build(draw):
+            n = draw(dims(d, 1, 6))
+            X = draw(matrices(_low_kappa(half), m=n, n=n))
+            kind = "XᵀX" if psd_only else draw(st.sampled_from(("X+Xᵀ", "XᵀX")))
+            base = 2 * X.log10_scale if kind == "XᵀX" else X.log10_scale
+            lo, hi = d.log10_scale
+            e = max(lo, min(hi, base + draw(st.integers(-3, 2))))
+            return {"X": X, "kind": kind, "lam": 10.0 ** e}
+
+        return build()
+
+    return inputs
+
+
+def _weight_decay(ops, X, kind, lam):
+    M = ops.mat(X)
+    H = ops.add(M, ops.transpose(M)) if kind == "X+Xᵀ" else ops.matmul(ops.transpose(M), M)
+    n = X.n
+    two_lam = 2.0 * lam
+    Hr = ops.add(H, ops.scale(two_lam, ops.identity(n)))
+    ev, evr = ops.eigvalsh(H), ops.eigvalsh(Hr)
+    T = Val.exact(two_lam)
+    rels = [eq(b, a + T, f"λ_{i + 1}(H + 2λI) == λ_{i + 1}(H) + 2λ") for i, (a, b) in enumerate(zip(ev, evr))]
+    rels.append(le(_kappa(ops.svdvals(Hr)), (ev[0] + T) / T, "κ₂(H + 2λI) <= (λmax(H) + 2λ)/(2λ)"))
+    return rels
+
+
+CLAIMS.add(
+    id="conditioning.weight_decay_hessian_shift",
+    provenance=src("7.4 Tikhonov Regularization",
+                   "Adding λ‖W‖_F² to the loss shifts the Hessian eigenvalues by 2λ, bounding "
+                   "κ(H + 2λI) ≤ (λmax + 2λ)/(2λ) - improving the condition number of the optimization problem."),
+    stated=Form("H symmetric, λ > 0: eig(H + 2λI) = eig(H) + 2λ and κ₂(H + 2λI) <= (λmax + 2λ)/(2λ)",
+                _weight_decay, _wd_inputs(False)),
+    repaired=Form("H symmetric positive semidefinite (a convex loss's Hessian), λ > 0: eig(H + 2λI) = "
+                  "eig(H) + 2λ and κ₂(H + 2λI) <= (λmax + 2λ)/(2λ)", _weight_decay, _wd_inputs(True)),
+    repair="hypothesis",
+    recorded=Verdict.CONDITIONAL,
+    note=("The shift holds for every symmetric H, but the κ bound needs λmin(H) >= 0: for an indefinite H "
+          "(a neural-network Hessian away from a minimum) with −2λ < λmin < 0, κ₂(H + 2λI) = "
+          "(λmax + 2λ)/(λmin + 2λ) exceeds (λmax + 2λ)/(2λ) (and is infinite at λmin = −2λ).  "
+          "H = X + Xᵀ (indefinite) or XᵀX (PSD), λ = 10^j × H's scale."),
+)
+
+
+# ----------------------------------------------------------------------------------
+# 7.5 Estimating Condition Numbers — the randomized estimate
+# ----------------------------------------------------------------------------------
+
+def _est_inputs(d: Domain):
+    @st.composite
+    def build(draw):
+        out = draw(_inv_inputs(d, max_dim=5))
+        n = out["D"].n
+        g = draw(st.lists(vector_entries(d), min_size=n, max_size=n))
+        if all(v == 0 for v in g):
+            g[0] = 1.0
+        out["g"] = ArraySpec.column(g)
+        return out
+
+    return build()
+
+
+def _est_stated(ops, U, V, D, g):
+    sig = diag_of(D)
+    A, Ainv = _a_and_inverse(ops, U, V, D)
+    G = ops.mat(g)
+    n = len(sig)
+    est = ops.vnorm(ops.matmul(A, G), 2) / ops.vnorm(ops.matmul(Ainv, G), 2)
+    k = _kappa(ops.svdvals(A))
+    # the weakest reading of "estimates κ": within a factor n either way
+    return [le(k, est * Val.exact(n), "κ₂(A) <= n·‖Ag‖/‖A⁻¹g‖"), le(est, k * Val.exact(n), "‖Ag‖/‖A⁻¹g‖ <= n·κ₂(A)")]
+
+
+def _est_repaired(ops, U, V, D, g):
+    sig = diag_of(D)
+    A, Ainv = _a_and_inverse(ops, U, V, D)
+    G = ops.mat(g)
+    n = len(sig)
+    g2 = ops.vnorm(G, 2)
+    est = ops.vnorm(ops.matmul(A, G), 2) * ops.vnorm(ops.matmul(Ainv, G), 2) / (g2 * g2)
+    k = _kappa(ops.svdvals(A))
+    # lower bound: ‖Ag‖ >= σ1 |⟨g, v1⟩|, ‖A⁻¹g‖ >= |⟨g, u_n⟩|/σn  (A = U D V: v1 = row 1 of V, u_n = col n of U)
+    e1 = ArraySpec.basis(n, 0)
+    en = ArraySpec.basis(n, n - 1)
+    v1 = ops.matmul(ops.transpose(ops.mat(V)), ops.mat(e1))
+    un = ops.matmul(ops.mat(U), ops.mat(en))
+    c = abs(ops.inner(G, v1)) * abs(ops.inner(G, un)) / (g2 * g2)
+    return [_inverse_sanity(ops, A, Ainv, n),
+            le(est, k, "‖Ag‖‖A⁻¹g‖/‖g‖² <= κ₂(A)"),
+            ge(est, c * k, "‖Ag‖‖A⁻¹g‖/‖g‖² >= κ₂(A)·|⟨ĝ, v1⟩||⟨ĝ, u_n⟩|")]
+
+
+CLAIMS.add(
+    id="conditioning.randomized_estimate",
+    provenance=src("7.5 Estimating Condition Numbers",
+                   "Randomized condition number estimation. For A ∈ Rn×n: generate g ∼ N(0, I), compute "
+                   "‖Ag‖/‖A⁻¹g‖. This estimates κ(A) with high probability using just two matrix-vector products."),
+    stated=Form("‖Ag‖/‖A⁻¹g‖ is within a factor n of κ₂(A)", _est_stated, _est_inputs),
+    repaired=Form("the product ‖Ag‖·‖A⁻¹g‖/‖g‖² lies in [κ₂·|⟨ĝ,v1⟩||⟨ĝ,u_n⟩|, κ₂]",
+                  _est_repaired, _est_inputs),
+    repair="correction",
+    recorded=Verdict.MISSTATED,
+    note=("The quotient is wrong whatever g is: ‖Ag‖ <= σ1‖g‖ and ‖A⁻¹g‖ >= ‖g‖/σ1, so ‖Ag‖/‖A⁻¹g‖ <= σ1², "
+          "independent of κ (for σ1 = 1 the 'estimate' is <= 1 while κ can be huge); it is not scale-invariant "
+          "either, while κ is.  The estimator is the product ‖Ag‖‖A⁻¹g‖/‖g‖² — a lower bound on κ, "
+          "≈ κ·|⟨ĝ,v1⟩||⟨ĝ,u_n⟩| ~ κ/n for Gaussian g (the randomness only enters through these two "
+          "cosines).  Drawn g are arbitrary vectors (the deterministic bounds hold for every g)."),
+)
