@@ -453,7 +453,10 @@ CLAIMS.add(
                    "Adding λ‖W‖_F² to the loss shifts the Hessian eigenvalues by 2λ, bounding "
                    "κ(H + 2λI) ≤ (λmax + 2λ)/(2λ) - improving the condition number of the optimization problem."),
     stated=Form("H symmetric, λ > 0: eig(H + 2λI) = eig(H) + 2λ and κ₂(H + 2λI) <= (λmax + 2λ)/(2λ)",
-                _weight_decay, _wd_inputs(False)),
+                _weight_decay, _wd_inputs(False),
+                # the minimal counterexample Hypothesis found (H = X + Xᵀ = [−2], λ = 10), kept as a
+                # regression example so that small example budgets (--profile smoke) still see it
+                examples=[{"X": ArraySpec.of([[-1.0]]), "kind": "X+Xᵀ", "lam": 10.0}]),
     repaired=Form("H symmetric positive semidefinite (a convex loss's Hessian), λ > 0: eig(H + 2λI) = "
                   "eig(H) + 2λ and κ₂(H + 2λI) <= (λmax + 2λ)/(2λ)", _weight_decay, _wd_inputs(True)),
     repair="hypothesis",
