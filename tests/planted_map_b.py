@@ -14,7 +14,6 @@ PLANTED_FOR = {
     "induced.two_to_one_fro_bounds": "induced_2to1_missing_transpose",
     "induced.identity_has_norm_one": "spectral_norm_default_ord",
     "induced.frobenius_not_induced": "frobenius_missing_root",
-    "induced.frobenius_submultiplicative": "frobenius_float32_accumulation",
     "induced.frobenius_compatible": "frobenius_missing_root",
     "induced.max_entry_not_submultiplicative": "max_without_abs",
     # §5 Schatten, nuclear, Ky Fan

@@ -23,6 +23,7 @@ from matspec.strategies import (
     any_matrix,
     dims,
     gallery_matrices,
+    half_scale,
     matrices,
     orthogonals,
     same_shape_pair,
@@ -302,8 +303,25 @@ CLAIMS.add(
 _KEY = "3.3 Key Properties and Inequalities"
 
 
+def _submultiplicative_inputs(d):
+    """Free product pairs (half scale, see product_pairs) and the tight family A rank one,
+    B = Aᵀ, where ‖AAᵀ‖_F = ‖A‖_F² exactly and a kernel's excess error shows."""
+    dp = half_scale(d)
+
+    @st.composite
+    def tight(draw):
+        m, n = draw(dims(dp, 1, 8)), draw(dims(dp, 1, 8))
+        A = draw(matrices(dp, m=m, n=n, modes=("geometric",)))
+        if min(m, n) > 1:
+            A = dataclasses.replace(A, mode="rank_deficient", rank=1)
+        return {"A": A, "B": "transpose"}
+
+    return st.one_of(product_pairs(max_dim=8)(d), tight())
+
+
 def _submultiplicative(ops, A, B):
-    MA, MB = ops.mat(A), ops.mat(B)
+    MA = ops.mat(A)
+    MB = ops.transpose(MA) if B == "transpose" else ops.mat(B)
     return le(ops.norm(ops.matmul(MA, MB), "fro"), ops.norm(MA, "fro") * ops.norm(MB, "fro"),
               "‖AB‖_F <= ‖A‖_F ‖B‖_F")
 
@@ -311,10 +329,11 @@ def _submultiplicative(ops, A, B):
 CLAIMS.add(
     id="frobenius.submultiplicative",
     provenance=src(_KEY, "Submultiplicativity: ‖AB‖_F ≤ ‖A‖_F ‖B‖_F"),
-    stated=Form("‖AB‖_F <= ‖A‖_F ‖B‖_F", _submultiplicative,
-                product_pairs()),
+    stated=Form("‖AB‖_F <= ‖A‖_F ‖B‖_F", _submultiplicative, _submultiplicative_inputs),
+    also=(src("4.5 Submultiplicativity and Consistency", "The Frobenius norm is submultiplicative"),),
     recorded=Verdict.HOLDS,
-    note="Inner dimension 1 (an outer product) is the equality case and is drawn often.",
+    note=("Equality cases are drawn on purpose: inner dimension 1 (an outer product) and A rank one with "
+          "B = Aᵀ (‖AAᵀ‖_F = ‖A‖_F²)."),
 )
 
 

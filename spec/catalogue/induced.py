@@ -37,7 +37,7 @@ from matspec.catalogue._common import Registry, named, product_pairs, src
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, MatrixSpec
-from matspec.strategies import any_matrix, dims, half_scale, matrices, vectors
+from matspec.strategies import any_matrix, half_scale, vectors
 from matspec.values import Val, eq, gt, le, lt, sqrt, vmax
 
 CLAIMS = Registry()
@@ -505,43 +505,6 @@ CLAIMS.add(
           "p→p norms (‖I‖_{2→1} = √n = ‖I‖_F!); the complete argument uses rank one: an induced norm "
           "α→β has ‖xyᵀ‖ = β(x)α*(y), which equals ‖x‖₂‖y‖₂ only if α, β are multiples of ‖·‖₂, "
           "forcing ‖·‖₂, and ‖I‖_F > ‖I‖₂ — the relation checked here."),
-)
-
-
-def _tight_or_free_pairs(d: Domain):
-    """(A, B) with AB defined: free pairs, and the tight family (A rank one, B = Aᵀ) where
-    ‖AAᵀ‖_F = ‖A‖_F² exactly."""
-    dp = _shrunk(half_scale(d), max_dim=8)
-
-    @st.composite
-    def tight(draw):
-        m, n = draw(dims(dp, 1)), draw(dims(dp, 1))
-        if min(m, n) == 1:
-            A = draw(matrices(dp, m=m, n=n))
-        else:
-            A = dataclasses.replace(draw(matrices(dp, m=m, n=n, modes=("geometric",))), mode="rank_deficient", rank=1)
-        return {"A": A, "B": "transpose"}
-
-    @st.composite
-    def free(draw):
-        m, k, n = (draw(dims(dp, 1)) for _ in range(3))
-        return {"A": draw(matrices(dp, m=m, n=k)), "B": draw(matrices(dp, m=k, n=n))}
-
-    return st.one_of(free(), tight())
-
-
-def _fro_submult(ops, A, B):
-    MA = ops.mat(A)
-    MB = ops.transpose(MA) if B == "transpose" else ops.mat(B)
-    return le(ops.norm(ops.matmul(MA, MB), "fro"), ops.norm(MA, "fro") * ops.norm(MB, "fro"), "‖AB‖_F <= ‖A‖_F‖B‖_F")
-
-
-CLAIMS.add(
-    id="induced.frobenius_submultiplicative",
-    provenance=src("4.5 Submultiplicativity and Consistency", "The Frobenius norm is submultiplicative"),
-    stated=Form("‖AB‖_F <= ‖A‖_F ‖B‖_F", _fro_submult, _tight_or_free_pairs),
-    recorded=Verdict.HOLDS,
-    note="Drawn pairs include the equality case A rank one, B = Aᵀ (‖AAᵀ‖_F = ‖A‖_F²), where a kernel's excess error shows.",
 )
 
 
