@@ -23,17 +23,35 @@ Inputs: an ``mpmath.matrix``, a NumPy array or a list of lists of real numbers; 
 taken as exact (a float is a dyadic rational that an mpf holds exactly).  Non-2-D, empty,
 complex, NaN or Inf input raises :class:`~matspec.inputs.InputError`.
 
-Caching.  ``svd``, ``eigvalsh`` and ``eig`` results (and refusals) are kept in a bounded
-in-memory LRU keyed by (op, SHA-256 of the entries, digits).  Results are shared with the
-cache: treat the returned matrices and lists as read-only (copy before mutating).
+Routes and tiers.  ``svd`` (and so ``svdvals``, ``norm``, ``polar``), ``eigvalsh``,
+``inv`` and ``solve`` first try the fast route of :mod:`matspec.oracles.fast` (float64
+LAPACK start, Ogita–Aishima / Newton refinement in python-flint ball arithmetic) and
+accept it only if the *same* certificate as below, with its residuals and Gram defects
+evaluated as rigorous ball upper bounds, proves the requested digits; otherwise they fall
+back to plain mpmath.  Results carry ``.tier`` ('fast' or 'plain'); ``cache_info()['tiers']``
+counts them.  ``set_route`` / ``use_route`` / ``$MATSPEC_ORACLE_ROUTE`` choose 'auto'
+(default), 'fast' (no fallback: refuse instead) or 'plain'.
+
+Caching.  ``svd``, ``eigvalsh``, ``eig`` and ``inv`` results (and refusals) are kept in a
+bounded in-memory LRU keyed by (op, SHA-256 of the entries, digits), and on disk (one
+pickle per key under ``$MATSPEC_CACHE_DIR`` or ``~/.cache/matspec``, written to a temp
+file and ``os.replace``d, so concurrent workers never read a partial entry; set
+``MATSPEC_NO_DISK_CACHE=1`` to disable).  Only load a cache directory you trust: entries
+are pickles.  Results are shared with the cache: treat the returned matrices and lists as
+read-only (copy before mutating).
 """
 from __future__ import annotations
 
 import hashlib
 import itertools
 import math
-from collections import OrderedDict
-from typing import Any, Callable
+import os
+import pickle
+import tempfile
+from collections import Counter, OrderedDict
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any, Callable, Optional
 
 import mpmath
 
@@ -45,6 +63,8 @@ from matspec.implementations.base import (
     check_norm_args,
 )
 from matspec.inputs import InputError
+
+from . import fast as _fast
 
 DEFAULT_DIGITS = 30
 GUARD_DIGITS = 30
@@ -241,19 +261,199 @@ class _LRU:
 
 _CACHE = _LRU(CACHE_SIZE)
 
+# ----------------------------------------------------------------------------------
+# routes and tiers
+# ----------------------------------------------------------------------------------
+
+ROUTES = ("auto", "fast", "plain")
+_ROUTE = {"route": os.environ.get("MATSPEC_ORACLE_ROUTE", "auto")}
+if _ROUTE["route"] not in ROUTES:
+    raise InputError(f"MATSPEC_ORACLE_ROUTE must be one of {ROUTES}, got {_ROUTE['route']!r}")
+_TIERS: Counter = Counter()
+
+
+def set_route(route: str) -> str:
+    """'auto' (fast, else plain mpmath), 'fast' (refuse when the fast route cannot certify)
+    or 'plain' (mpmath only).  Returns the previous route.  Cached results are shared by
+    the routes (each is certified); clear the caches to compare them."""
+    if route not in ROUTES:
+        raise InputError(f"route must be one of {ROUTES}, got {route!r}")
+    old, _ROUTE["route"] = _ROUTE["route"], route
+    return old
+
+
+@contextmanager
+def use_route(route: str):
+    old = set_route(route)
+    try:
+        yield
+    finally:
+        set_route(old)
+
+
+def _routed(op: str, fast_fn, plain_fn, *args):
+    """Try the fast route, fall back to plain mpmath; count which tier answered."""
+    route = _ROUTE["route"]
+    note = ""
+    if route != "plain":
+        try:
+            r = fast_fn(*args)
+            _TIERS["fast"] += 1
+            return r
+        except _fast.FastFailed as exc:
+            note = str(exc)
+            if route == "fast":
+                _TIERS["refused"] += 1
+                raise OracleRefused(f"oracle {op}: the fast route could not certify ({note}); route 'fast' has no fallback") from exc
+    try:
+        r = plain_fn(*args)
+    except OracleRefused:
+        _TIERS["refused"] += 1
+        raise
+    _TIERS["plain"] += 1
+    if note and isinstance(r, Result):
+        r.fast_note = note
+    return r
+
+
+# ----------------------------------------------------------------------------------
+# disk cache: one pickle per (op, digest, digits), written atomically
+# ----------------------------------------------------------------------------------
+
+# Bump when a route's output or certificate changes, so stale entries are not reused.
+DISK_CACHE_VERSION = 1
+_DISK: Counter = Counter()
+
+
+def disk_cache_dir() -> Optional[Path]:
+    """``$MATSPEC_CACHE_DIR`` or ``~/.cache/matspec``; None when ``MATSPEC_NO_DISK_CACHE`` is
+    set (to anything but '' or '0')."""
+    if os.environ.get("MATSPEC_NO_DISK_CACHE", "") not in ("", "0"):
+        return None
+    d = os.environ.get("MATSPEC_CACHE_DIR")
+    return Path(d) if d else Path.home() / ".cache" / "matspec"
+
+
+def _encode(v):
+    """A picklable, mpmath-context-free form of a cached value (mpmath's matrix class is
+    made per context and does not pickle): exact mpf/mpc tuples, nested containers."""
+    if isinstance(v, mpmath.mpf):
+        return ("mpf", v._mpf_)
+    if isinstance(v, mpmath.mpc):
+        return ("mpc", v._mpc_)
+    if isinstance(v, mpmath.matrix):
+        return ("mat", v.rows, v.cols, [v[i, j]._mpf_ if isinstance(v[i, j], mpmath.mpf) else _encode(v[i, j])
+                                         for i in range(v.rows) for j in range(v.cols)])
+    if isinstance(v, Result):
+        return ("result", [_encode(x) for x in v], {k: _encode(x) for k, x in v.__dict__.items()})
+    if isinstance(v, _Refusal):
+        return ("refusal", v.message)
+    if isinstance(v, (list, tuple)):
+        return ("list" if isinstance(v, list) else "tuple", [_encode(x) for x in v])
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return ("atom", v)
+    raise TypeError(f"cannot store {type(v).__name__} in the disk cache")
+
+
+def _decode(t):
+    tag = t[0]
+    if tag == "mpf":
+        return mpmath.mp.make_mpf(t[1])
+    if tag == "mpc":
+        return mpmath.mp.make_mpc(t[1])
+    if tag == "mat":
+        _, r, c, flat = t
+        M = mpmath.matrix(r, c)
+        for k, e in enumerate(flat):
+            M[k // c, k % c] = mpmath.mp.make_mpf(e) if isinstance(e, tuple) and len(e) == 4 and isinstance(e[0], int) else _decode(e)
+        return M
+    if tag == "result":
+        return Result([_decode(x) for x in t[1]], **{k: _decode(x) for k, x in t[2].items()})
+    if tag == "refusal":
+        return _Refusal(t[1])
+    if tag == "list":
+        return [_decode(x) for x in t[1]]
+    if tag == "tuple":
+        return tuple(_decode(x) for x in t[1])
+    if tag == "atom":
+        return t[1]
+    raise ValueError(f"unknown disk cache tag {tag!r}")
+
+
+def _disk_path(key) -> Optional[Path]:
+    d = disk_cache_dir()
+    if d is None:
+        return None
+    op, digest, digits = key
+    return d / f"oracle-v{DISK_CACHE_VERSION}" / f"{op}-{digits}-{digest}.pkl"
+
+
+def _disk_get(key):
+    path = _disk_path(key)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            stored_key, stored = pickle.load(fh)
+        value = _decode(stored)
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - a torn or foreign file is a miss, never an answer
+        _DISK["errors"] += 1
+        return None
+    if stored_key != key:  # a renamed or foreign file: not ours
+        return None
+    _DISK["hits"] += 1
+    return value
+
+
+def _disk_put(key, value) -> None:
+    path = _disk_path(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # A private temp file in the same directory, then os.replace (atomic on POSIX):
+        # readers see the old file or the complete new one, never a partial write, whatever
+        # other processes do at the same time.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pkl")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((key, _encode(value)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(tmp)
+            raise
+        _DISK["writes"] += 1
+    except (OSError, pickle.PicklingError, TypeError):
+        _DISK["errors"] += 1  # a read-only or full disk costs speed, not correctness
+
 
 def cache_clear() -> None:
+    """Clear the in-memory cache and the counters (the disk cache is left alone)."""
     _CACHE.data.clear()
     _CACHE.hits = _CACHE.misses = 0
+    _TIERS.clear()
+    _DISK.clear()
 
 
 def cache_info() -> dict:
-    return {"hits": _CACHE.hits, "misses": _CACHE.misses, "size": len(_CACHE.data), "maxsize": _CACHE.maxsize}
+    d = disk_cache_dir()
+    return {"hits": _CACHE.hits, "misses": _CACHE.misses, "size": len(_CACHE.data), "maxsize": _CACHE.maxsize,
+            "tiers": {t: _TIERS.get(t, 0) for t in ("fast", "plain", "refused")},
+            "disk": {"dir": str(d) if d else None, **{k: _DISK.get(k, 0) for k in ("hits", "writes", "errors")}}}
 
 
 def _cached(op: str, A: mpmath.matrix, digits: int, compute: Callable[[], Any]):
-    key = (op, _digest(A), digits)
+    # A forced route keeps its own entries: its refusals are the route's, not A's.
+    route = _ROUTE["route"]
+    key = (op if route == "auto" else f"{op}@{route}", _digest(A), digits)
     hit = _CACHE.get(key)
+    if hit is None:
+        hit = _disk_get(key)
+        if hit is not None:
+            _CACHE.put(key, hit)
     if hit is not None:
         if isinstance(hit, _Refusal):
             raise OracleRefused(hit.message)
@@ -262,8 +462,10 @@ def _cached(op: str, A: mpmath.matrix, digits: int, compute: Callable[[], Any]):
         result = compute()
     except OracleRefused as exc:
         _CACHE.put(key, _Refusal(str(exc)))
+        _disk_put(key, _Refusal(str(exc)))
         raise
     _CACHE.put(key, result)
+    _disk_put(key, result)
     return result
 
 
@@ -295,7 +497,7 @@ def _call_mpmath(what: str, f, *args, **kw):
 # SVD
 # ----------------------------------------------------------------------------------
 
-def _svd_compute(A: mpmath.matrix, digits: int) -> Result:
+def _svd_plain(A: mpmath.matrix, digits: int) -> Result:
     dps = working_dps(digits)
     m, n = A.rows, A.cols
     with mpmath.workdps(dps):
@@ -334,11 +536,20 @@ def _svd_compute(A: mpmath.matrix, digits: int) -> Result:
         # Rounding in evaluating R, ηU, ηV: γ_{k+2} on products whose factors have
         # Frobenius norms ≤ √k(1+η), ×4 for the gram matrices and the subtraction, plus
         # the catch-all 10^(−dps+3)‖A‖_F.
+        rounding = 4 * _gamma(k + 2, eps) * (k + 1) * (s[0] if k else 0)
+        return _svd_certify(A, U, s, Vt, res, eta_u, eta_v, rounding, fro_a, digits, dps, "plain")
+
+
+def _svd_certify(A, U, s, Vt, res, eta_u, eta_v, rounding, fro_a, digits, dps, tier) -> Result:
+    """The SVD certificate (derivation in _svd_plain) from its ingredients; ``rounding``
+    bounds the evaluation error of ‖R‖_F, ηU, ηV per unit (1 + η) — zero when they are
+    rigorous upper bounds already (the fast route evaluates them in ball arithmetic)."""
+    with mpmath.workdps(dps):
+        k = len(s)
         eta = eta_u + eta_v + eta_u * eta_v
-        s1 = s[0] if k else mpmath.mpf(0)
-        slack = 4 * _gamma(k + 2, eps) * (k + 1) * s1 * (1 + eta) + _floor_slack(dps, fro_a)
+        slack = rounding * (1 + eta) + _floor_slack(dps, fro_a)
         sigma_bounds = [res + slack + si * eta for si in s]
-        bound = sigma_bounds[0]
+        bound = sigma_bounds[0] if k else slack
         tol = _tol(digits)
         if bound > tol * fro_a:
             _refuse("svd", bound, fro_a, digits,
@@ -346,8 +557,27 @@ def _svd_compute(A: mpmath.matrix, digits: int) -> Result:
         return Result(
             (U, s, Vt, bound),
             sigma_bounds=sigma_bounds, residual=res, eta_u=eta_u, eta_v=eta_v,
-            fro=fro_a, dps=dps, digits=digits,
+            fro=fro_a, dps=dps, digits=digits, tier=tier,
         )
+
+
+def _svd_fast(A: mpmath.matrix, digits: int) -> Result:
+    dps = working_dps(digits)
+    U, s, Vt, res, eta_u, eta_v, steps = _fast.svd(A, digits, dps)
+    with mpmath.workdps(dps):
+        fro_a = _fast.fro(A, dps)
+        if eta_u >= mpmath.mpf(1) / 2 or eta_v >= mpmath.mpf(1) / 2:
+            raise _fast.FastFailed("svd: refined vectors far from orthonormal")
+    try:
+        r = _svd_certify(A, U, s, Vt, res, eta_u, eta_v, 0, fro_a, digits, dps, "fast")
+    except OracleRefused as exc:
+        raise _fast.FastFailed(str(exc)) from exc
+    r.refinement_steps = steps
+    return r
+
+
+def _svd_compute(A: mpmath.matrix, digits: int) -> Result:
+    return _routed("svd", _svd_fast, _svd_plain, A, digits)
 
 
 def svd(A, digits: int = DEFAULT_DIGITS) -> Result:
@@ -374,7 +604,7 @@ def _check_square(A, what):
         raise InputError(f"{what} needs a square matrix, got {A.rows}x{A.cols}")
 
 
-def _eigvalsh_compute(A: mpmath.matrix, digits: int) -> Result:
+def _eigvalsh_plain(A: mpmath.matrix, digits: int) -> Result:
     dps = working_dps(digits)
     n = A.rows
     with mpmath.workdps(dps):
@@ -389,8 +619,17 @@ def _eigvalsh_compute(A: mpmath.matrix, digits: int) -> Result:
         eta = _gram_defect(Q, "cols")
         if eta >= mpmath.mpf(1) / 2:
             raise OracleRefused(f"oracle eigvalsh: eigenvectors far from orthonormal (‖QᵀQ−I‖_F = {mpmath.nstr(eta, 3)})")
-        lmax = max(abs(x) for x in lam)
         asym = _fro(A - A.T)
+        rounding = eps * fro_a + 4 * _gamma(n + 2, eps) * (n + 1) * max(abs(x) for x in lam)
+        return _eigh_certify(lam, Q, res, eta, asym, rounding, fro_a, digits, dps, "plain")
+
+
+def _eigh_certify(lam, Q, res, eta, asym, rounding, fro_a, digits, dps, tier) -> Result:
+    """The eigvalsh certificate from its ingredients; ``rounding`` bounds the rounding of
+    As and of the residual products (zero for the fast route's ball-arithmetic bounds,
+    whose As = (A + Aᵀ)/2 is exact)."""
+    with mpmath.workdps(dps):
+        lmax = max(abs(x) for x in lam)
         # Certificate.  Q = WP (W orthogonal, P = (QᵀQ)^{1/2}, ‖P − I‖ ≤ η, ‖P⁻¹‖ ≤ c =
         # 1/√(1−η)).  From As Q − QΛ = R:  Wᵀ As W = Λ + (PΛP⁻¹ − Λ) + WᵀRP⁻¹, and the
         # left side minus Λ is symmetric, so by Weyl
@@ -398,16 +637,35 @@ def _eigvalsh_compute(A: mpmath.matrix, digits: int) -> Result:
         # i.e. ‖R‖_F + max|λ|·‖QᵀQ − I‖_F to first order (the brief's form), kept exact here.
         # The eigenvalues are those of the symmetric matrix A is meant to be: its symmetric
         # part, or either triangle read symmetrically — all within ‖A − Aᵀ‖_F/√2 of As.
-        # Rounding: As (one rounding per entry) and the residual products (γ_{n+2}).
         c = 1 / mpmath.sqrt(1 - eta)
         bound = (
             c * res + lmax * (eta * c + (c - 1)) + asym / mpmath.sqrt(2)
-            + eps * fro_a + 4 * _gamma(n + 2, eps) * (n + 1) * lmax + _floor_slack(dps, fro_a)
+            + rounding + _floor_slack(dps, fro_a)
         )
         if bound > _tol(digits) * fro_a:
             detail = f"‖A − Aᵀ‖_F = {mpmath.nstr(asym, 3)} (is A symmetric?)" if asym > 0 else ""
             _refuse("eigvalsh", bound, fro_a, digits, detail)
-        return Result((lam, bound), vectors=Q, residual=res, eta=eta, asymmetry=asym, fro=fro_a, dps=dps, digits=digits)
+        return Result((lam, bound), vectors=Q, residual=res, eta=eta, asymmetry=asym, fro=fro_a,
+                      dps=dps, digits=digits, tier=tier)
+
+
+def _eigvalsh_fast(A: mpmath.matrix, digits: int) -> Result:
+    dps = working_dps(digits)
+    lam, Q, res, eta, asym, steps = _fast.eigh(A, digits, dps)
+    with mpmath.workdps(dps):
+        fro_a = _fast.fro(A, dps)
+        if eta >= mpmath.mpf(1) / 2:
+            raise _fast.FastFailed("eigvalsh: refined vectors far from orthonormal")
+    try:
+        r = _eigh_certify(lam, Q, res, eta, asym, 0, fro_a, digits, dps, "fast")
+    except OracleRefused as exc:
+        raise _fast.FastFailed(str(exc)) from exc
+    r.refinement_steps = steps
+    return r
+
+
+def _eigvalsh_compute(A: mpmath.matrix, digits: int) -> Result:
+    return _routed("eigvalsh", _eigvalsh_fast, _eigvalsh_plain, A, digits)
 
 
 def eigvalsh(A, digits: int = DEFAULT_DIGITS) -> Result:
@@ -462,7 +720,7 @@ def _eig_compute(A: mpmath.matrix, digits: int) -> Result:
         order = sorted(range(n), key=lambda i: (-E[i].real, -E[i].imag))
         vals = [E[i] for i in order]
         bnds = [bounds[i] for i in order]
-        return Result((vals, bnds), bound=max(bnds), residuals=[resid[i] for i in order],
+        return Result((vals, bnds), bound=max(bnds), residuals=[resid[i] for i in order], tier="plain",
                       precision_gaps=[diffs[i] for i in order], fro=fro_a, dps=dps, digits=digits)
 
 
@@ -479,7 +737,7 @@ def eig(A, digits: int = DEFAULT_DIGITS) -> Result:
 # inverse, solve
 # ----------------------------------------------------------------------------------
 
-def _inv(A: mpmath.matrix, digits: int):
+def _inv_plain(A: mpmath.matrix, digits: int):
     dps = working_dps(digits)
     n = A.rows
     with mpmath.workdps(dps):
@@ -489,28 +747,53 @@ def _inv(A: mpmath.matrix, digits: int):
         R = mpmath.eye(n) - A * X
         # ‖R̂ − R‖_F ≤ γ_{n+1}‖A‖_F‖X‖_F (product and subtraction from I).
         r = _fro(R) + _gamma(n + 1, eps) * fro_a * fro_x
+        return _inv_certify(X, r, digits, dps, "plain")
+
+
+def _inv_certify(X, r, digits, dps, tier):
+    """(X, bound, r, tier) from r ≥ ‖I − AX‖_F (rigorous)."""
+    with mpmath.workdps(dps):
         if not r < 1:
             raise OracleRefused(f"oracle inv: ‖I − AX‖_F = {mpmath.nstr(r, 3)} >= 1, no certificate (A singular or too ill-conditioned for {dps} digits)")
+        fro_x = _fro(X)
         # AX = I − R  ⇒  A⁻¹ = X(I − R)⁻¹  ⇒  A⁻¹ − X = XR(I − R)⁻¹ (Neumann series), so
         # ‖X − A⁻¹‖_F ≤ ‖X‖_F‖R‖₂/(1 − ‖R‖₂) ≤ ‖X‖_F‖R‖_F/(1 − ‖R‖_F).
-        bound = fro_x * r / (1 - r)
+        # The floor (as in the SVD certificate) keeps every tier from claiming more than
+        # dps − 3 digits: the fast route's ball bounds alone would promise ~prec + 20 bits.
+        bound = fro_x * r / (1 - r) + _floor_slack(dps, fro_x)
         if bound > _tol(digits) * fro_x:
             _refuse("inv", bound, fro_x, digits, f"‖I − AX‖_F = {mpmath.nstr(r, 3)}")
-        return X, bound, r
+        return X, bound, r, tier
 
 
-def inv(A, digits: int = DEFAULT_DIGITS):
-    """(X, bound on ‖X − A⁻¹‖_F); refuses for singular or hopelessly ill-conditioned A."""
+def _inv_fast(A: mpmath.matrix, digits: int):
+    dps = working_dps(digits)
+    X, r = _fast.inv(A, digits, dps)  # r: ball-arithmetic upper bound of ‖I − AX‖_F
+    try:
+        return _inv_certify(X, r, digits, dps, "fast")
+    except OracleRefused as exc:
+        raise _fast.FastFailed(str(exc)) from exc
+
+
+def _inv(A: mpmath.matrix, digits: int):
+    return _cached("inv", A, digits, lambda: _routed("inv", _inv_fast, _inv_plain, A, digits))
+
+
+def inv(A, digits: int = DEFAULT_DIGITS) -> Result:
+    """(X, bound on ‖X − A⁻¹‖_F); refuses for singular or hopelessly ill-conditioned A.
+    ``.tier`` says which route certified it."""
     A = as_mp_matrix(A)
     _check_square(A, "inv")
-    X, bound, _ = _inv(A, digits)
-    return X, bound
+    working_dps(digits)
+    X, bound, _, tier = _inv(A, digits)
+    return Result((X, bound), tier=tier)
 
 
-def solve(A, b, digits: int = DEFAULT_DIGITS):
+def solve(A, b, digits: int = DEFAULT_DIGITS) -> Result:
     """(x, bound on ‖x − A⁻¹b‖_F) for square A; b is n×k (or a vector, taken as n×1)."""
     A = as_mp_matrix(A)
     _check_square(A, "solve")
+    working_dps(digits)
     if isinstance(b, (list, tuple)) and b and not isinstance(b[0], (list, tuple)):
         b = [[t] for t in b]
     elif hasattr(b, "ndim") and not isinstance(b, mpmath.matrix) and b.ndim == 1:
@@ -518,23 +801,32 @@ def solve(A, b, digits: int = DEFAULT_DIGITS):
     B = as_mp_matrix(b, "b")
     if B.rows != A.rows:
         raise InputError(f"solve shape mismatch: A is {A.rows}x{A.cols}, b has {B.rows} rows")
-    X, inv_bound, _ = _inv(A, digits)
+    X, inv_bound, _, tier = _inv(A, digits)
     dps = working_dps(digits)
     n = A.rows
+    x = None
+    if tier == "fast":
+        try:
+            x, res = _fast.solve_refine(A, X, B, dps)  # res: rigorous upper bound of ‖B − Ax‖_F
+        except _fast.FastFailed:
+            x = None
     with mpmath.workdps(dps):
         eps = mpmath.mp.eps
-        x = mpmath.matrix(n, B.cols)
-        for j in range(B.cols):
-            xj = _call_mpmath("solve", mpmath.lu_solve, A, B[:, j])
-            for i in range(n):
-                x[i, j] = xj[i]
-        fro_a, fro_b, fro_x = _fro(A), _fro(B), _fro(x)
-        res = _fro(B - A * x) + _gamma(n + 1, eps) * (fro_a * fro_x + fro_b)
+        if x is None:
+            tier = "plain"
+            x = mpmath.matrix(n, B.cols)
+            for j in range(B.cols):
+                xj = _call_mpmath("solve", mpmath.lu_solve, A, B[:, j])
+                for i in range(n):
+                    x[i, j] = xj[i]
+            fro_a, fro_b, fro_x = _fro(A), _fro(B), _fro(x)
+            res = _fro(B - A * x) + _gamma(n + 1, eps) * (fro_a * fro_x + fro_b)
+        fro_x = _fro(x)
         # x − A⁻¹b = −A⁻¹(b − Ax), and ‖A⁻¹‖₂ ≤ ‖A⁻¹‖_F ≤ ‖X‖_F + ‖X − A⁻¹‖_F.
-        bound = (_fro(X) + inv_bound) * res
+        bound = (_fro(X) + inv_bound) * res + _floor_slack(dps, fro_x)
         if bound > _tol(digits) * fro_x and bound > 0:
             _refuse("solve", bound, fro_x, digits, f"‖b − Ax‖_F = {mpmath.nstr(res, 3)}")
-        return x, bound
+        return Result((x, bound), tier=tier)
 
 
 # ----------------------------------------------------------------------------------
@@ -552,7 +844,9 @@ def _polar_parts(A: mpmath.matrix, digits: int, extra_err=0):
     k = len(s)
     with mpmath.workdps(dps):
         eps = mpmath.mp.eps
-        Q = U * Vt
+        # The fast tier's product in ball arithmetic, rounded like mpmath's (see fast.matmul);
+        # the plain tier stays pure mpmath.
+        Q = _fast.matmul(U, Vt, dps) if getattr(r, "tier", "plain") == "fast" else U * Vt
         # E: ‖A_exact − B‖_F with B = Ũ diag(S) Ṽᵀ (see _svd_compute); B's polar factor is
         # exactly ŨṼᵀ.  Li & Sun (rectangular full-rank case): ‖Q(A) − Q(B)‖_F ≤
         # √3‖A − B‖_F / min(σ_min(A), σ_min(B)), with σ_min(B) = S_min and
@@ -581,7 +875,7 @@ def polar(A, digits: int = DEFAULT_DIGITS):
         scale = mpmath.sqrt(len(r[1]))  # ‖Q‖_F
         if bound > _tol(digits) * scale:
             _refuse("polar", bound, scale, digits, f"σ_min = {mpmath.nstr(r[1][-1], 3)} (ill-conditioned)")
-    return Q, bound
+    return Result((Q, bound), tier=r.tier)
 
 
 # ----------------------------------------------------------------------------------

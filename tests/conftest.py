@@ -15,3 +15,16 @@ def profile(request):
 @pytest.fixture(scope="session")
 def base_seed(request):
     return request.config.getoption("--matspec-seed")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _matspec_disk_cache(tmp_path_factory):
+    # The oracle's disk cache (matspec.oracles.mp) must neither read nor fill the user's
+    # ~/.cache/matspec during tests, and tests that clear the in-memory cache expect a fresh
+    # computation: off by default, pointed at a temporary directory for the tests that
+    # turn it on (tests/test_fast_oracle.py).
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MATSPEC_CACHE_DIR", str(tmp_path_factory.mktemp("matspec-cache")))
+    mp.setenv("MATSPEC_NO_DISK_CACHE", "1")
+    yield
+    mp.undo()

@@ -316,6 +316,8 @@ def test_corrupted_singular_values_are_refused(monkeypatch):
         S[0] = S[0] * (1 + mpmath.mpf(10) ** -25)
         return U, S, V
 
+    monkeypatch.setitem(O._ROUTE, "route", "plain")  # the planted bug is in the plain route
+
     monkeypatch.setattr(mpmath, "svd_r", perturbed)
     with pytest.raises(OracleRefused, match="svd"):
         O.svd(MatrixSpec(4, 3, seed=5, log10_kappa=2).to_mp(DPS))
@@ -334,6 +336,8 @@ def test_small_corruption_is_covered_by_the_bound(monkeypatch):
         S[1] = S[1] * (1 + mpmath.mpf(10) ** -40)
         return U, S, V
 
+    monkeypatch.setitem(O._ROUTE, "route", "plain")  # the planted bug is in the plain route
+
     monkeypatch.setattr(mpmath, "svd_r", perturbed)
     S, bound = O.svdvals(A)
     assert abs(S[1] - exact[1]) <= bound
@@ -349,6 +353,8 @@ def test_corrupted_singular_vectors_are_refused(monkeypatch):
         U[0, 0] = U[0, 0] + mpmath.mpf(10) ** -28
         return U, S, V
 
+    monkeypatch.setitem(O._ROUTE, "route", "plain")  # the planted bug is in the plain route
+
     monkeypatch.setattr(mpmath, "svd_r", skewed)
     with pytest.raises(OracleRefused):
         O.svd(MatrixSpec(4, 4, seed=6).to_mp(DPS))
@@ -362,6 +368,8 @@ def test_corrupted_eigenvalues_are_refused(monkeypatch):
         E = E.copy()
         E[0] = E[0] + mpmath.mpf(10) ** -20
         return E, Q
+
+    monkeypatch.setitem(O._ROUTE, "route", "plain")  # the planted bug is in the plain route
 
     monkeypatch.setattr(mpmath, "eigsy", perturbed)
     with pytest.raises(OracleRefused, match="eigvalsh"):
@@ -402,6 +410,8 @@ def test_cache_remembers_refusals(monkeypatch):
         S = S.copy()
         S[0] += mpmath.mpf(10) ** -10
         return U, S, V
+
+    monkeypatch.setitem(O._ROUTE, "route", "plain")  # the planted bug is in the plain route
 
     monkeypatch.setattr(mpmath, "svd_r", bad)
     for _ in range(2):
