@@ -19,7 +19,7 @@ import dataclasses
 import mpmath
 from hypothesis import strategies as st
 
-from matspec.catalogue._common import Registry, src
+from matspec.catalogue._common import NO_BF16_LINALG, Registry, src
 from matspec.catalogue.schatten import diag_of, diag_spec
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
@@ -97,9 +97,14 @@ def _kappa2_ratio(ops, U, V, D):
 
 CLAIMS.add(
     id="conditioning.kappa2_sigma_ratio",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("7.1 Definition and Intuition",
                    "κ2(A) = ‖A‖2 ‖A⁻¹‖2 = σ1(A) · 1/σn(A) = σ1(A)/σn(A) — the ratio of the largest to "
                    "smallest singular value."),
+    also=(src("条件数 (condition number)", "κ(A) = ‖A‖·‖A⁻¹‖ ... with σ1 >= ... >= σn, κ(A) = σmax/σmin",
+              seed="000_e07863d955181072.txt"),
+          src("Definition and Calculation", "κ(A) = ‖A‖·‖A⁻¹‖ ... κ2(A) = σmax(A)/σmin(A)", seed="001_8eec6619deaaf78f.txt"),
+          src("5. Numerical Stability (Condition Number)", "κ(A) = σ_max / σ_min", seed="003_bf2a8a0195573cb6.txt")),
     stated=Form("A n×n nonsingular: ‖A‖₂‖A⁻¹‖₂ == σ1/σn, with ‖A⁻¹‖₂ == 1/σn", _kappa2_ratio, _inv_inputs),
     recorded=Verdict.HOLDS,
     note=("A = U·diag(σ)·V with σ powers of two (exact inverse Vᵀ diag(1/σ) Uᵀ, checked by ‖AA⁻¹ − I‖_F = 0); "
@@ -131,8 +136,10 @@ def _kappa_ge_one(ops, U, V, D):
 
 CLAIMS.add(
     id="conditioning.kappa_ge_one",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds",
                    "κ(A) ≥ 1 for all nonsingular A (since 1 = ‖I‖ = ‖AA⁻¹‖ ≤ ‖A‖‖A⁻¹‖)"),
+    also=(src("Properties", "κ(A) >= 1 for any matrix.", seed="001_8eec6619deaaf78f.txt"),),
     stated=Form("A nonsingular: 1 = ‖AA⁻¹‖₂ <= ‖A‖₂‖A⁻¹‖₂ = κ₂(A), and σ1/σn >= 1",
                 _kappa_ge_one, _inv_inputs),
     recorded=Verdict.HOLDS,
@@ -176,7 +183,10 @@ def _kappa_one_iff(ops, Q, c, K1, j, B):
 
 CLAIMS.add(
     id="conditioning.kappa_one_iff_scaled_orthogonal",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds", "κ(A) = 1 iff A is a scalar multiple of a unitary matrix"),
+    also=(src("Properties", "Orthogonal Matrices: An orthogonal matrix has a condition number of 1.",
+              seed="001_8eec6619deaaf78f.txt"),),
     stated=Form("κ₂(c·Q) == 1 for Q orthogonal, c ≠ 0; κ₂(A) == 1 ⇒ AᵀA = σ1² I; σ1 > σn ⇒ κ₂ > 1",
                 _kappa_one_iff, _scaled_orth_inputs),
     recorded=Verdict.HOLDS,
@@ -205,6 +215,7 @@ def _submult(ops, A, B):
 
 CLAIMS.add(
     id="conditioning.product_submultiplicative",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds", "κ(AB) ≤ κ(A)κ(B) - condition numbers multiply"),
     stated=Form("A, B n×n nonsingular: κ₂(AB) <= κ₂(A)κ₂(B)", _submult, _prod_inputs),
     recorded=Verdict.HOLDS,
@@ -225,6 +236,7 @@ def _inverse_kappa(ops, U, V, D):
 
 CLAIMS.add(
     id="conditioning.kappa_of_inverse",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds", "κ(A) = κ(A⁻¹)"),
     stated=Form("A nonsingular: κ₂(A⁻¹) == κ₂(A)", _inverse_kappa, _inv_inputs),
     recorded=Verdict.HOLDS,
@@ -264,6 +276,7 @@ def _scale_inv(ops, A, alpha):
 
 CLAIMS.add(
     id="conditioning.scale_invariant",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds", "κ(αA) = κ(A) for any scalar α ≠ 0"),
     stated=Form("α ≠ 0: κ₂(αA) == κ₂(A)", _scale_inv, _scale_inputs),
     recorded=Verdict.HOLDS,
@@ -314,6 +327,7 @@ def _distance(ops, U, V, D, B):
 
 CLAIMS.add(
     id="conditioning.distance_to_singularity",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds",
                    "Distance to singularity. min{‖E‖ : A + E is singular} = ‖A‖/κ(A) = σn(A) (using the "
                    "spectral norm)."),
@@ -361,6 +375,7 @@ def _tik_kappa(ops, A, lam):
 
 CLAIMS.add(
     id="conditioning.tikhonov_kappa",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("7.4 Tikhonov Regularization",
                    "Condition number of the regularized system: κ2(AᵀA + λI) = (σ1² + λ)/(σn² + λ). Since "
                    "σn² + λ ≥ λ > 0, the regularized system has finite condition number even when A is "
@@ -408,7 +423,11 @@ def _tik_mono(ops, A, lam1, lam2):
 
 CLAIMS.add(
     id="conditioning.tikhonov_decreases_to_one",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("7.4 Tikhonov Regularization", "As λ increases, κ decreases toward 1."),
+    also=(src("Applications and Implications in Machine Learning",
+              "Ridge Regression ... adds a term to the diagonal of XᵀX, which improves its condition number",
+              seed="001_8eec6619deaaf78f.txt"),),
     stated=Form("λ ↦ κ₂(AᵀA + λI) is nonincreasing, >= 1, and κ − 1 <= σ1²/λ", _tik_mono, _tik_mono_inputs),
     recorded=Verdict.HOLDS,
     note="Nonincreasing (constant when σ1 = σn); the bound κ − 1 = (σ1² − σn²)/(σn² + λ) <= σ1²/λ gives the limit 1.",
@@ -449,6 +468,7 @@ def _weight_decay(ops, X, kind, lam):
 
 CLAIMS.add(
     id="conditioning.weight_decay_hessian_shift",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("7.4 Tikhonov Regularization",
                    "Adding λ‖W‖_F² to the loss shifts the Hessian eigenvalues by 2λ, bounding "
                    "κ(H + 2λI) ≤ (λmax + 2λ)/(2λ) - improving the condition number of the optimization problem."),
@@ -518,6 +538,7 @@ def _est_repaired(ops, U, V, D, g):
 
 CLAIMS.add(
     id="conditioning.randomized_estimate",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("7.5 Estimating Condition Numbers",
                    "Randomized condition number estimation. For A ∈ Rn×n: generate g ∼ N(0, I), compute "
                    "‖Ag‖/‖A⁻¹g‖. This estimates κ(A) with high probability using just two matrix-vector products."),
