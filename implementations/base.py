@@ -13,7 +13,8 @@ rounding, construction and every op applied so far).  Scalars travel as
 
 Canonical op ids (shared with reports and ``validate``): ``norm(kind, p | k)`` with kind in
 NORM_KINDS, ``svdvals``, ``induced(p, q)``, ``vnorm(p)``, ``matmul``, ``trace``, ``inner``,
-``lowrank(k)``, ``svt(lam)``, ``polar`` (msign by SVD), ``eigvalsh``.
+``lowrank(k)``, ``svt(lam)``, ``polar`` (msign by SVD), ``eigvalsh``; optional (non-abstract,
+default `unsupported`): ``solve``, ``inv``, ``eigvals`` (general, complex, as :class:`CVal`).
 """
 from __future__ import annotations
 
@@ -41,6 +42,26 @@ class Unsupported(Exception):
 class OutOfDomain(Unsupported):
     """The op is supported, but not for *this* input (e.g. sign enumeration beyond its
     size cap): the example is counted as undecided, the form goes on."""
+
+
+def check_clip_interval(lo, hi) -> None:
+    if not (isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and math.isfinite(lo)
+            and math.isfinite(hi) and lo <= hi):
+        raise ValueError(f"mclip needs finite lo <= hi, got [{lo!r}, {hi!r}]")
+
+
+def mclip_lipschitz_factor(lo: float, smin_lower: float) -> float:
+    """Frobenius Lipschitz constant of A ↦ U clip(Σ, [lo, hi]) Vᵀ near A, where σ_min(A) >= smin_lower.
+
+    σ ↦ clip(σ) is 1-Lipschitz, but as a function of the *matrix* the odd extension also
+    matters: f(σ)/σ <= max(1, lo/σ_min) (for lo > 0, clip lifts tiny σ to lo in a direction that
+    is undetermined at σ = 0).  For Lipschitz functions of singular values of general (non-
+    Hermitian) matrices the Frobenius constant picks up a factor √2 (Araki–Yamagami)."""
+    if lo <= 0:
+        return math.sqrt(2)
+    if not smin_lower > 0:
+        return math.inf
+    return math.sqrt(2) * max(1.0, lo / smin_lower)
 
 
 class OracleRefused(Exception):
@@ -151,5 +172,59 @@ class OpSet(ABC):
     @abstractmethod
     def entry(self, A: Mat, i: int, j: int) -> Val: ...
 
+    # -- linear systems and general eigenvalues (optional ops) ------------------------
+    # Non-abstract: an op set without them reports `unsupported` for the claims that use them.
+    def solve(self, A: Mat, b: Mat) -> Mat:
+        """x = A⁻¹b for square nonsingular A (b n×k); ``err`` bounds ‖x − A⁻¹b‖_F for the
+        exact A and b (infinite when A is singular to the op set's precision: undecided)."""
+        raise Unsupported("solve", self.id, "not implemented")
+
+    def inv(self, A: Mat) -> Mat:
+        """A⁻¹ for square nonsingular A; ``err`` bounds ‖X − A⁻¹‖_F."""
+        raise Unsupported("inv", self.id, "not implemented")
+
+    def eigvals(self, A: Mat) -> list["CVal"]:
+        """The eigenvalues of a square (non-symmetric) A, each as a :class:`CVal`, in an
+        order where each disc holds exactly one eigenvalue of the exact A (counted with
+        multiplicity); infinite radii when the op set cannot separate them."""
+        raise Unsupported("eigvals", self.id, "not implemented")
+
+    # -- msign implementations (seed 002) ------------------------------------------
+    def newton_schulz(self, A: Mat, schedule, steps: int | None = None, normalise: bool = True) -> Mat:
+        """A Newton–Schulz schedule (``matspec.implementations.newton_schulz``) run on A: the
+        exact object is U F(Σ/(s‖A‖_F)) Vᵀ with F the schedule's composed polynomial (with
+        ``normalise=False``, U F(Σ) Vᵀ).  The radius is the schedule's forward error bound."""
+        raise Unsupported("newton_schulz", self.id, "not implemented")
+
+    def mclip(self, A: Mat, lo: float, hi: float) -> Mat:
+        """Singular-value clipping U clip(Σ, [lo, hi]) Vᵀ (thin SVD) — the exact object every
+        mclip formula of seed 002 is judged against."""
+        raise Unsupported("mclip", self.id, "not implemented")
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id}>"
+
+
+@dataclass(frozen=True)
+class CVal:
+    """A complex number known to lie in the disc |z − (re + i·im)| <= rad."""
+
+    re: Any
+    im: Any
+    rad: Any
+
+    def dist(self, z: complex | float) -> Val:
+        """|λ − z| for an exact z, as a Val (triangle inequality: radius rad)."""
+        import mpmath
+
+        from matspec.values import RELATION_DPS
+
+        with mpmath.workdps(RELATION_DPS):
+            zc = mpmath.mpc(z)
+            d = abs(mpmath.mpc(self.re, self.im) - zc)
+            return Val(d, self.rad)
+
+    def is_finite(self) -> bool:
+        import mpmath
+
+        return bool(mpmath.isfinite(self.rad))

@@ -14,6 +14,7 @@ import numpy as np
 
 from matspec.implementations.base import (
     INDUCED_PQ,
+    CVal,
     MAX_ENUM_DIM,
     Domain,
     Mat,
@@ -168,6 +169,35 @@ class NumpyOps(OpSet):
         fwd = math.sqrt(3) * E / smin if smin > 0 else INF
         return Mat(Q, fwd + self._recon_err(len(s), 1.0, A.m, A.n), A.shape)
 
+    def mclip(self, A: Mat, lo: float, hi: float) -> Mat:
+        from matspec.implementations.base import check_clip_interval, mclip_lipschitz_factor
+
+        check_clip_interval(lo, hi)
+        U, s, Vt, E = self._svd(A)
+        t = np.clip(s, self.np_dtype.type(lo), self.np_dtype.type(hi))
+        X = (U * t) @ Vt
+        L = mclip_lipschitz_factor(lo, float(s[-1]) - E)
+        # E moves the exact matrix whose SVD LAPACK returned; clip's Lipschitz constant carries it;
+        # lo/hi rounded to the dtype move each σ by <= u·max(|lo|, |hi|); plus reconstruction.
+        top = float(np.max(np.abs(t))) if len(t) else 0.0
+        err = L * E + self.u * math.sqrt(len(s)) * max(abs(lo), abs(hi)) + self._recon_err(len(s), top, A.m, A.n)
+        return Mat(X.astype(self.np_dtype), err, A.shape)
+
+    def newton_schulz(self, A: Mat, schedule, steps=None, normalise=True) -> Mat:
+        from matspec.implementations import newton_schulz as ns
+
+        X, norms = ns.iterate(A.data, schedule, steps=steps, return_norms=True, normalise=normalise)
+        if not np.all(np.isfinite(X)):
+            return Mat(X, INF, A.shape)
+        # ns.forward_error_bound derives the bound (normalisation, per-step rounding with
+        # γ_{2p+2q+8}, propagation by the step's Lipschitz constant max|p'|).  A bound as large
+        # as the output itself carries no information: unbounded (undecided), never a pass.
+        e = ns.forward_error_bound(schedule, A.m, A.n, self.u, norms, _fro64(A.data), float(A.err),
+                                   steps=steps, normalise=normalise)
+        if not e < _fro64(X) + 1.0:
+            e = INF
+        return Mat(X, e, A.shape)
+
     # -- scalar ops ------------------------------------------------------------------
     def svdvals(self, A: Mat) -> list[Val]:
         s = np.linalg.svd(A.data, compute_uv=False)
@@ -294,3 +324,108 @@ class NumpyOps(OpSet):
 
     def entry(self, A: Mat, i: int, j: int) -> Val:
         return Val(float(A.data[i, j]), A.err)
+
+    # -- linear systems (numpy.linalg.solve / inv: LAPACK xGESV, GEPP) ----------------
+    def _sigma_min_lower(self, A: Mat) -> float:
+        """A lower bound on σ_min of the *exact* A: σ̂_min of the data computed in float64
+        (backward error svd_backward_factor·‖Â‖_F, Weyl) minus the input error A.err (Weyl
+        again).  <= 0 means A may be singular: callers return an infinite radius."""
+        X = np.asarray(A.data, dtype=np.float64)
+        s = np.linalg.svd(X, compute_uv=False)
+        return float(s[-1]) - svd_backward_factor(A.m, A.n, 2.0 ** -53) * _fro64(X) - A.err
+
+    def _solve_radius(self, A: Mat, X: np.ndarray, B64: np.ndarray, b_err: float) -> float:
+        """A-posteriori bound on ‖X − A⁻¹B‖_F for the exact A and B (Higham §7.2, the residual bound).
+
+        GEPP's a-priori bound, ‖ΔA‖ <= γ_{3n}·‖|L̂||Û|‖, involves the growth factor ρ_n, which is
+        only bounded by 2^(n−1) (Wilkinson's matrix attains it), so no useful a-priori radius holds
+        for *every* input.  Instead, for any computed X:
+            X − A⁻¹B = A⁻¹(AX − B),  ‖X − A⁻¹B‖_F <= ‖A⁻¹‖₂·‖AX − B‖_F = ‖AX − B‖_F / σ_min(A),
+        and AX − B = (ÂX − B̂) + (A − Â)X − (B − B̂), so
+            ‖AX − B‖_F <= ‖R̂‖_F + |R̂ − (ÂX − B̂)| + A.err·‖X‖_F + b.err,
+        with R̂ = fl(B̂ − ÂX) evaluated in float64 on the data (inner products of length n, then
+        one subtraction: ‖R̂ − R‖_F <= γ_{n+1}(‖Â‖_F‖X‖_F + ‖B̂‖_F)), and σ_min(A) bounded below by
+        :meth:`_sigma_min_lower`.  The bound is valid for any X — it certifies the answer the
+        backend gave, whatever algorithm produced it; a result whose residual is large simply
+        gets a large radius (the claims then decide nothing from it rather than pass wrongly).
+        """
+        smin = self._sigma_min_lower(A)
+        if not smin > 0:
+            return INF
+        A64 = np.asarray(A.data, dtype=np.float64)
+        X64 = np.asarray(X, dtype=np.float64)
+        R = B64 - A64 @ X64
+        u64 = 2.0 ** -53
+        fa, fx, fb = _fro64(A64), _fro64(X64), _fro64(B64)
+        res = _fro64(R) + gamma(A.n + 1, u64) * (fa * fx + fb) + A.err * fx + b_err
+        # the quotient itself is evaluated in float64 (one rounding, relative u64 each way)
+        return res / smin * (1 + 4 * u64)
+
+    def solve(self, A: Mat, b: Mat) -> Mat:
+        if A.m != A.n:
+            raise InputError(f"solve needs a square matrix, got {A.shape}")
+        if b.m != A.n:
+            raise InputError(f"solve shape mismatch: A is {A.shape}, b is {b.shape}")
+        with np.errstate(all="ignore"):
+            try:
+                X = np.linalg.solve(A.data, b.data)
+            except np.linalg.LinAlgError:
+                X = np.full(b.shape, np.nan, dtype=self.np_dtype)
+        if not np.all(np.isfinite(X)):
+            return self._no_answer(A, b.shape)
+        return Mat(X, self._solve_radius(A, X, np.asarray(b.data, dtype=np.float64), b.err), X.shape)
+
+    def _no_answer(self, A: Mat, shape) -> Mat:
+        """LAPACK failed (exactly singular pivot) or overflowed.  If A may be singular to
+        working precision (σ_min's lower bound <= 0) that is no fault: an unbounded radius
+        makes the example undecided.  Otherwise a clearly nonsingular A got no answer:
+        the NaN result is reported as a violation."""
+        if not self._sigma_min_lower(A) > 0:
+            return Mat(np.zeros(shape, dtype=self.np_dtype), INF, shape)
+        return Mat(np.full(shape, np.nan, dtype=self.np_dtype), INF, shape)
+
+    def inv(self, A: Mat) -> Mat:
+        if A.m != A.n:
+            raise InputError(f"inv needs a square matrix, got {A.shape}")
+        with np.errstate(all="ignore"):
+            try:
+                X = np.linalg.inv(A.data)
+            except np.linalg.LinAlgError:
+                X = np.full(A.shape, np.nan, dtype=self.np_dtype)
+        if not np.all(np.isfinite(X)):
+            return self._no_answer(A, A.shape)
+        # X − A⁻¹ = A⁻¹(AX − I): the solve bound with B = I (exact, b.err = 0)
+        return Mat(X, self._solve_radius(A, X, np.eye(A.n), 0.0), X.shape)
+
+    def eigvals(self, A: Mat) -> list[CVal]:
+        """numpy.linalg.eig, with radii from an a-posteriori Bauer–Fike argument.
+
+        With computed eigenpairs (ŵ, X̂), R = A X̂ − X̂ Ŵ for the exact A gives
+        X̂⁻¹ A X̂ = Ŵ + F, ‖F‖₂ <= ‖R‖_F / σ_min(X̂).  Bauer–Fike for the diagonal (normal) Ŵ:
+        every eigenvalue of Ŵ + tF, t ∈ [0, 1], lies in the union of the discs |z − ŵ_i| <= ρ,
+        ρ = ‖F‖₂; by continuity in t, a disc disjoint from all others holds exactly one
+        eigenvalue of A.  Overlapping discs (close or defective eigenvalues, σ_min(X̂) ~ 0) get an
+        infinite radius: undecided, never a pass.  ‖R‖_F <= ‖R̂‖_F (float64/complex128 on the
+        data) + γ_{2n+4}(‖Â‖_F + max|ŵ|)‖X̂‖_F (rounding) + A.err·‖X̂‖_F (input error)."""
+        if A.m != A.n:
+            raise InputError(f"eigvals needs a square matrix, got {A.shape}")
+        n = A.n
+        w, V = np.linalg.eig(A.data)  # the implementation under test, in the working dtype
+        w64 = np.asarray(w, dtype=np.complex128)
+        V64 = np.asarray(V, dtype=np.complex128)
+        A64 = np.asarray(A.data, dtype=np.float64)
+        u64 = 2.0 ** -53
+        fv = _fro64(np.abs(V64))
+        R = A64 @ V64 - V64 * w64[None, :]
+        # complex products cost up to 2 roundings each (real A promoted to complex): γ_{2n+4}
+        res = (float(np.linalg.norm(R)) + gamma(2 * n + 4, u64) * (_fro64(A64) + float(np.max(np.abs(w64)))) * fv
+               + A.err * fv)
+        sv = np.linalg.svd(V64, compute_uv=False)
+        smin = float(sv[-1]) - svd_backward_factor(n, n, u64) * fv
+        rho = res / smin * (1 + 4 * u64) if smin > 0 and np.all(np.isfinite(w64)) else INF
+        out = []
+        for i in range(n):
+            others = [abs(w64[i] - w64[j]) for j in range(n) if j != i]
+            isolated = rho < INF and all(d > 2 * rho for d in others)
+            out.append(CVal(float(w64[i].real), float(w64[i].imag), rho if isolated else INF))
+        return out

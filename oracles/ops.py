@@ -16,6 +16,7 @@ import mpmath
 
 from matspec.implementations.base import (
     INDUCED_PQ,
+    CVal,
     Domain,
     Mat,
     OpSet,
@@ -157,6 +158,63 @@ class OracleOps(OpSet):
         with mpmath.workdps(self.dps):
             return Mat(Q, fwd + recon, A.shape)
 
+    def mclip(self, A: Mat, lo: float, hi: float) -> Mat:
+        """U clip(Σ) Vᵀ from the certified SVD, bounded like ``polar`` (mp._polar_parts): B = ŨΣ̂Ṽᵀ
+        with exactly orthonormal Ũ, Ṽ is within E of the exact A; clip's matrix Lipschitz constant
+        carries E; the computed factors' orthogonality defects bound the reconstruction."""
+        from matspec.implementations.base import check_clip_interval, mclip_lipschitz_factor
+
+        check_clip_interval(lo, hi)
+        r = O.svd(A.data, self.digits)
+        U, S, Vt, _ = r
+        k = len(S)
+        with mpmath.workdps(self.dps):
+            lo_m, hi_m = self._mpf(lo), self._mpf(hi)
+            t = [min(max(x, lo_m), hi_m) for x in S]
+            X = U * mpmath.diag(t) * Vt
+            E = r.sigma_bounds[0] + A.err
+            L = mclip_lipschitz_factor(lo, float(S[-1] - E))
+            top = max(abs(x) for x in t) if t else mpmath.mpf(0)
+            eps = self._eps()
+            recon = (r.eta_u * (1 + r.eta_v) + r.eta_v + O._gamma(k + 1, eps) * k * (1 + r.eta_u + r.eta_v)
+                     + eps * mpmath.sqrt(k)) * top
+            return Mat(X, mpmath.mpf(L) * E + recon, A.shape)
+
+    def newton_schulz(self, A: Mat, schedule, steps=None, normalise=True) -> Mat:
+        """The schedule's iteration in exact-coefficient mpmath arithmetic at working precision:
+        this *is* the mathematical object (the polynomial acts on the singular values), up to
+        roundings of relative size eps per operation, bounded like a float run with u = eps."""
+        from fractions import Fraction
+
+        from matspec.implementations import newton_schulz as ns
+
+        s = ns.get_schedule(schedule)
+        with mpmath.workdps(self.dps):
+            rows = s.mp_coeffs()[: steps if steps is not None else None]
+            tall = A.m > A.n
+            X = A.data.T if tall else A.data
+            nrm = _fro(X)
+            if normalise:
+                if nrm == 0:
+                    return Mat(mpmath.zeros(A.m, A.n), A.err, A.shape)
+                X = X / (self._mpf(float(Fraction(s.safety))) if s.safety == "1" else
+                         mpmath.mpf(Fraction(s.safety).numerator) / Fraction(s.safety).denominator) / nrm
+            norms = []
+            for a, b, c in rows:
+                f = float(_fro(X))
+                norms.append((f, f))  # ‖X‖₂ <= ‖X‖_F: loose, harmless at the oracle's eps
+                G = X * X.T
+                B = G * b + (G * G) * c
+                X = X * a + B * X
+            f = float(_fro(X))
+            norms.append((f, f))
+            out = X.T if tall else X
+            # The oracle's coefficients are the exact decimals; its roundings are bounded by the
+            # same derivation as a float run, with u = eps = 2^(1−prec).
+            e = ns.forward_error_bound(s, A.m, A.n, float(self._eps()), norms, float(nrm), float(A.err),
+                                       steps=steps, normalise=normalise)
+            return Mat(out, mpmath.mpf(e), A.shape)
+
     # -- scalar ops ------------------------------------------------------------------
     def svdvals(self, A: Mat) -> list[Val]:
         r = O.svd(A.data, self.digits)
@@ -228,6 +286,64 @@ class OracleOps(OpSet):
 
     def entry(self, A: Mat, i: int, j: int) -> Val:
         return Val(A.data[i, j], A.err)
+
+    # -- linear systems and general eigenvalues ---------------------------------------
+    def _inv_norm_bound(self, A: Mat):
+        """‖A⁻¹‖₂ for the exact A, bounded through σ_min: the oracle's certified σ_min of the
+        data minus its bound and A.err (Weyl).  None when A may be singular."""
+        r = O.svd(A.data, self.digits)
+        with mpmath.workdps(self.dps):
+            lo = r[1][-1] - r.sigma_bounds[-1] - A.err
+            return 1 / lo if lo > 0 else None
+
+    def solve(self, A: Mat, b: Mat) -> Mat:
+        if A.m != A.n:
+            raise InputError(f"solve needs a square matrix, got {A.shape}")
+        if b.m != A.n:
+            raise InputError(f"solve shape mismatch: A is {A.shape}, b is {b.shape}")
+        inv_norm = self._inv_norm_bound(A)
+        if inv_norm is None:
+            # singular (or singular within the certificate): no solution to certify — undecided
+            with mpmath.workdps(self.dps):
+                return Mat(mpmath.zeros(b.m, b.n), mpmath.inf, b.shape)
+        x, bound = O.solve(A.data, b.data, self.digits)
+        with mpmath.workdps(self.dps):
+            # the exact system differs from the data by A.err, b.err:
+            # A⁻¹b − Â⁻¹b̂ = A⁻¹((Â − A)Â⁻¹b̂ + (b − b̂)), so add ‖A⁻¹‖₂(A.err‖x‖_F + b.err) (x within bound).
+            err = bound + inv_norm * (A.err * (_fro(x) + bound) + b.err)
+            return Mat(x, err, b.shape)
+
+    def inv(self, A: Mat) -> Mat:
+        if A.m != A.n:
+            raise InputError(f"inv needs a square matrix, got {A.shape}")
+        inv_norm = self._inv_norm_bound(A)
+        if inv_norm is None:
+            with mpmath.workdps(self.dps):
+                return Mat(mpmath.zeros(A.n, A.n), mpmath.inf, A.shape)
+        X, bound = O.inv(A.data, self.digits)
+        with mpmath.workdps(self.dps):
+            # A⁻¹ − Â⁻¹ = A⁻¹(Â − A)Â⁻¹: ‖·‖_F <= ‖A⁻¹‖₂ A.err ‖Â⁻¹‖₂
+            err = bound + inv_norm * A.err * (_fro(X) + bound)
+            return Mat(X, err, A.shape)
+
+    def eigvals(self, A: Mat) -> list[CVal]:
+        if A.m != A.n:
+            raise InputError(f"eigvals needs a square matrix, got {A.shape}")
+        n = A.n
+        if n == 1:
+            # the 1×1 eigenvalue is the entry itself (exact); |λ − λ̂| <= A.err
+            return [CVal(A.data[0, 0], mpmath.mpf(0), A.err)]
+        vals, bounds = O.eig(A.data, self.digits)
+        with mpmath.workdps(self.dps):
+            extra = mpmath.mpf(0)
+            if A.err > 0:
+                # The data is within A.err of the exact A.  Eigenvalues of a non-normal matrix are
+                # only Hölder-continuous: by Elsner's theorem (matching form, Bhatia, Matrix Analysis
+                # VIII.1) the eigenvalues of A and Â can be paired with
+                # |λ_i − λ̂_π(i)| <= (2n − 1)(‖A‖₂ + ‖Â‖₂)^(1−1/n) ‖A − Â‖₂^(1/n).
+                nrm = 2 * _fro(A.data) + A.err
+                extra = (2 * n - 1) * nrm ** (1 - mpmath.mpf(1) / n) * A.err ** (mpmath.mpf(1) / n)
+            return [CVal(v.real, v.imag, bnd + extra) for v, bnd in zip(vals, bounds)]
 
 
 __all__ = ["OracleOps"]

@@ -34,7 +34,8 @@ def run_document(results: list[ClaimResult], *, seed: int, profile: str, backend
         "summary": {
             "claims": len(results),
             "verdicts": counts,
-            "disagreements_with_record": [r.claim.id for r in results if not r.agrees],
+            "disagreements_with_record": [r.claim.id for r in results if not r.agrees and not r.skipped],
+            "skipped": {r.claim.id: r.skipped for r in results if r.skipped},
             "backend_mismatches": {r.claim.id: r.backend_mismatches() for r in results if r.backend_mismatches()},
         },
         "claims": [r.to_json() for r in results],

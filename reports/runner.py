@@ -12,6 +12,7 @@ the relation that failed (measured gap vs allowed slack) and a replay command.
 from __future__ import annotations
 
 import json
+import os
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -33,6 +34,18 @@ PROFILES = {
     "default": (25, 40),
     "heavy": (250, 400),
 }
+
+
+MATH_ONLY = "math-only"
+# Empirical claims measured on torch's own arithmetic (bfloat16 on the CPU): without torch they are
+# skipped and listed as such, never passed or failed.
+NEEDS_TORCH = "needs-torch"
+
+
+def _torch_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
 
 
 class _Violation(Exception):
@@ -207,6 +220,7 @@ class ClaimResult:
     repaired: Optional[FormResult]
     backends: dict  # backend id -> (Outcome, FormResult | None)
     seed: int
+    skipped: str = ""  # why the claim could not be evaluated here (e.g. "needs torch")
 
     @property
     def agrees(self) -> bool:
@@ -294,6 +308,10 @@ def _evaluate_empirical(claim: Claim, seed: int) -> ClaimResult:
 
 def evaluate_claim(claim: Claim, oracle: OpSet, backends: Iterable[OpSet] = (), profile: str = "default",
                    seed: int = 0, examples: Optional[int] = None) -> ClaimResult:
+    if NEEDS_TORCH in claim.tags and not _torch_available():
+        why = "needs torch: pip install 'matspec[torch]' (torch==2.13.0)"
+        return ClaimResult(claim, Verdict.UNDECIDED, FormResult(status="unsupported", message=why), None, {}, seed,
+                           skipped=why)
     if claim.empirical is not None:
         return _evaluate_empirical(claim, seed)
     stated = check_form(claim.stated, oracle, profile, examples, claim_seed(seed, claim.id, "stated", oracle.id))
@@ -304,9 +322,81 @@ def evaluate_claim(claim: Claim, oracle: OpSet, backends: Iterable[OpSet] = (), 
     true_form = {Verdict.HOLDS: claim.stated, Verdict.CONDITIONAL: claim.repaired, Verdict.MISSTATED: claim.repaired}.get(computed)
     out = {}
     for b in backends:
-        if true_form is None:
+        # "math-only" claims are statements about exact mathematics whose check needs the
+        # oracle's precision (finite differences at 1e-20, quadrature): no backend can run
+        # them meaningfully, so they are listed as n/a rather than passed.
+        if true_form is None or MATH_ONLY in claim.tags:
             out[b.id] = (Outcome.NOT_APPLICABLE, None)
             continue
         fr = check_form(true_form, b, profile, examples, claim_seed(seed, claim.id, "backend", b.id))
         out[b.id] = (_OUTCOME_OF_STATUS[fr.status] if fr.status in _OUTCOME_OF_STATUS else Outcome.VIOLATES, fr)
     return ClaimResult(claim, computed, stated, repaired, out, seed)
+
+
+# ----------------------------------------------------------------------------------
+# many claims, optionally in worker processes (`matspec run -j N`)
+# ----------------------------------------------------------------------------------
+
+def _evaluate_claim_in_worker(claim_id: str, no_backends: bool, profile: str, seed: int,
+                              examples: Optional[int]):
+    """Worker side of -j: rebuild the claim and the op sets from their ids (claims hold
+    lambdas, which do not pickle) and return the picklable parts of the ClaimResult."""
+    from matspec.catalogue import get_claim
+    from matspec.implementations import default_backends
+    from matspec.oracles import OracleOps
+
+    r = evaluate_claim(get_claim(claim_id), OracleOps(), [] if no_backends else default_backends(),
+                       profile=profile, seed=seed, examples=examples)
+    return r.computed, r.stated, r.repaired, r.backends, r.skipped
+
+
+def evaluate_claims(claims, oracle: OpSet, backends=(), profile: str = "default", seed: int = 0,
+                    examples: Optional[int] = None, jobs: int = 1, progress=None,
+                    no_backends: Optional[bool] = None) -> list:
+    """evaluate_claim for each claim, in order.  jobs > 1 evaluates them in that many worker
+    processes; every form's Hypothesis search is seeded from (seed, claim, form, op set)
+    alone, so the results equal the sequential ones.  Workers use the default op sets
+    (OracleOps() and default_backends(), or none when no_backends).  ``progress(claim)`` is
+    called as each claim finishes."""
+    claims = list(claims)
+    backends = list(backends)
+    if jobs <= 1 or len(claims) <= 1:
+        out = []
+        for c in claims:
+            out.append(evaluate_claim(c, oracle, backends, profile=profile, seed=seed, examples=examples))
+            if progress:
+                progress(c)
+        return out
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if no_backends is None:
+        no_backends = not backends
+    # spawn, not fork: the parent may hold BLAS / torch threads, which fork does not copy safely.
+    ctx = multiprocessing.get_context("spawn")
+    results: dict = {}
+    # One BLAS thread per worker: N workers × N BLAS threads would oversubscribe the cores.
+    # (Children read these at their NumPy import; the parent's NumPy is loaded already.)
+    saved = {k: os.environ.get(k) for k in _BLAS_THREAD_VARS}
+    for k in _BLAS_THREAD_VARS:
+        os.environ.setdefault(k, "1")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        futures = {pool.submit(_evaluate_claim_in_worker, c.id, no_backends, profile, seed, examples): c
+                   for c in claims}
+        from concurrent.futures import as_completed
+
+        for fut in as_completed(futures):
+            c = futures[fut]
+            computed, stated, repaired, bk, skipped = fut.result()
+            results[c.id] = ClaimResult(c, computed, stated, repaired, bk, seed, skipped)
+            if progress:
+                progress(c)
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    return [results[c.id] for c in claims]
+
+
+_BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")

@@ -80,6 +80,21 @@ def _orthogonal_rotation(n, seed, i, j):
     return [[mpmath.cos(t), -mpmath.sin(t)], [mpmath.sin(t), mpmath.cos(t)]][a][b]
 
 
+def _hippo_legs(n, seed, i, j):
+    # HiPPO-LegS as printed in seed 002 §2.5: A_ik = −√((2i+1)(2k+1)) below the diagonal,
+    # −(i+1) on it, 0 above.
+    if j > i:
+        return mpmath.mpf(0)
+    if i == j:
+        return -mpmath.mpf(i + 1)
+    return -mpmath.sqrt((2 * i + 1) * (2 * j + 1))
+
+
+def _hippo_pp(n, seed, i, j):
+    # PPᵀ with P_i = √(i + 1/2): the rank-1 term of S4's normal-plus-low-rank form of HiPPO-LegS.
+    return mpmath.sqrt((2 * i + 1) * (2 * j + 1)) / 2
+
+
 _KINDS = {
     "diagonal": (_diagonal, None),
     "orthogonal": (_orthogonal_rotation, "full"),
@@ -89,11 +104,15 @@ _KINDS = {
     "kahan": (_kahan, "full"),
     "grcar": (_grcar, "full"),
     "jordan": (_jordan, "full"),
+    "hippo_legs": (_hippo_legs, "full"),
+    "hippo_pp": (_hippo_pp, 1),
 }
+# Named structured matrices that claims use explicitly; not drawn by gallery_matrices().
+_NOT_DRAWN = ("hippo_legs", "hippo_pp")
 
 
 def gallery_kinds() -> tuple[str, ...]:
-    return tuple(_KINDS)
+    return tuple(k for k in _KINDS if k not in _NOT_DRAWN)
 
 
 @register_spec

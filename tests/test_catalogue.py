@@ -30,6 +30,8 @@ def backends():
 
 @pytest.mark.parametrize("claim", CLAIMS, ids=[c.id for c in CLAIMS])
 def test_claim(claim, oracle, backends, profile, base_seed):
+    if "needs-torch" in claim.tags:
+        pytest.importorskip("torch")
     r = evaluate_claim(claim, oracle, backends, profile=profile, seed=base_seed)
     detail = r.stated.message or ""
     if r.repaired:

@@ -11,7 +11,7 @@ import importlib
 from matspec.claim import Claim
 
 TOPIC_MODULES = ("axioms", "frobenius", "induced", "schatten", "unitarily_invariant", "perturbation", "ml_norms",
-                 "conditioning")
+                 "conditioning", "linear_systems", "svd_facts", "msign", "newton_schulz", "mclip", "hippo")
 
 
 def all_claims() -> list[Claim]:
