@@ -15,7 +15,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from matspec.claim import Form, Verdict
-from matspec.catalogue._common import Registry, src
+from matspec.catalogue._common import NO_BF16_LINALG, Registry, src
 from matspec.gallery import GallerySpec
 from matspec.inputs import ArraySpec
 from matspec.strategies import any_matrix, dims, matrices, same_shape_pair
@@ -124,6 +124,7 @@ _NORM_LIST = "‖·‖₁, ‖·‖₂, ‖·‖_∞, ‖·‖_F, ‖·‖_*, �
 
 CLAIMS.add(
     id="axioms.n1_positive_definite",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("2.1 Abstract Norm Definition",
                    "N1: ‖v‖ ≥ 0 and ‖v‖ = 0 ⇔ v = 0 (Positive definiteness) — for the matrix norms of the document"),
     stated=Form(f"‖A‖ > 0 for A ≠ 0 and ‖0‖ = 0, for {_NORM_LIST}", _n1_positive_definite,
@@ -136,6 +137,7 @@ CLAIMS.add(
 
 CLAIMS.add(
     id="axioms.n2_homogeneous",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("2.1 Abstract Norm Definition", "N2: ‖αv‖ = |α|‖v‖ (Homogeneity) — for the matrix norms of the document"),
     stated=Form(f"‖αA‖ = |α|‖A‖ for {_NORM_LIST}", _n2_homogeneous,
                 lambda d: st.fixed_dictionaries({"A": any_matrix(d), "alpha": ALPHAS})),
@@ -144,6 +146,7 @@ CLAIMS.add(
 
 CLAIMS.add(
     id="axioms.n3_triangle",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("2.1 Abstract Norm Definition", "N3: ‖u + v‖ ≤ ‖u‖ + ‖v‖ (Triangle inequality) — for the matrix norms of the document"),
     stated=Form(f"‖A + B‖ <= ‖A‖ + ‖B‖ for {_NORM_LIST}", _n3_triangle, _pairs_with_tight),
     recorded=Verdict.HOLDS,

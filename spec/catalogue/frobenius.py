@@ -16,7 +16,7 @@ import dataclasses
 from hypothesis import strategies as st
 
 from matspec.claim import Form, Verdict
-from matspec.catalogue._common import Registry, named, product_pairs, src
+from matspec.catalogue._common import NO_BF16_LINALG, Registry, named, product_pairs, src
 from matspec.inputs import ArraySpec, MatrixSpec
 from matspec.strategies import (
     SEEDS,
@@ -77,6 +77,7 @@ def _spectral_longest_axis(ops, A, Q):
 
 CLAIMS.add(
     id="frobenius.picture_spectral_longest_axis",
+    expect=dict(NO_BF16_LINALG),
     provenance=src(_PIC, "Spectral norm ‖A‖₂ = σ1 = length of longest semi-axis; ‖A‖₂ = σ1: the worst-case "
                          "amplification - how long is the longest axis?"),
     stated=Form("‖A‖₂ = σ1 = sqrt(λ_max(AᵀA)), and ‖Aq‖₂ <= ‖A‖₂ for unit q (columns of a drawn orthogonal Q)",
@@ -125,6 +126,7 @@ def _nuclear_sum_of_axes(ops, A):
 
 CLAIMS.add(
     id="frobenius.picture_nuclear_sum_of_axes",
+    expect=dict(NO_BF16_LINALG),
     provenance=src(_PIC, "Nuclear norm ‖A‖_* = σ1+σ2+... = sum of all semi-axis lengths"),
     stated=Form("‖A‖_* = Σ σ_i", _nuclear_sum_of_axes, named(A=any_matrix)),
     recorded=Verdict.HOLDS,
@@ -229,6 +231,7 @@ def _fro_is_l2_of_sigma(ops, A):
 
 CLAIMS.add(
     id="frobenius.is_l2_of_singular_values",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("3.2 SVD Relationship", "‖A‖_F = sqrt(σ1² + σ2² + … + σr²) = ‖σ‖₂"),
     stated=Form("‖A‖_F == sqrt(Σ σ_i²)", _fro_is_l2_of_sigma, named(A=any_matrix)),
     also=(src("9.1 Weight Regularization: Frobenius vs Nuclear", "R(W) = ‖W‖_F² = Σ_i σ_i²"),),
@@ -245,6 +248,7 @@ def _fro_ge_spectral(ops, A):
 
 CLAIMS.add(
     id="frobenius.ge_spectral",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("3.2 SVD Relationship", "‖A‖_F ≥ ‖A‖₂ = σ1 (Frobenius norm is at least as large as spectral norm)"),
     stated=Form("‖A‖_F >= ‖A‖₂", _fro_ge_spectral, named(A=any_matrix)),
     recorded=Verdict.HOLDS,
@@ -260,6 +264,7 @@ def _fro_le_sqrt_rank_spectral(ops, A):
 
 CLAIMS.add(
     id="frobenius.le_sqrt_rank_spectral",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("3.2 SVD Relationship",
                    "‖A‖_F ≤ √r‖A‖₂ (Frobenius norm bounded by √rank times spectral norm); also 3.3 comparison "
                    "table, Spectral row: ‖A‖₂ ≤ ‖A‖_F ≤ √r‖A‖₂"),
@@ -290,6 +295,7 @@ def _rank_one_equalities(ops, A):
 
 CLAIMS.add(
     id="frobenius.rank_one_fro_equals_spectral",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("3.2 SVD Relationship", "For rank-1 matrices: ‖A‖_F = ‖A‖₂ = σ1 (single singular value)"),
     stated=Form("rank(A) = 1 ⇒ ‖A‖_F = ‖A‖₂ = σ1", _rank_one_equalities, lambda d: st.fixed_dictionaries({"A": _rank_one(d)})),
     recorded=Verdict.HOLDS,
@@ -353,6 +359,7 @@ def _unitarily_invariant(ops, A, U, V):
 
 CLAIMS.add(
     id="frobenius.unitarily_invariant",
+    expect=dict(NO_BF16_LINALG),
     provenance=src(_KEY, "Unitary invariance: ‖UAV‖_F = ‖A‖_F for unitary U, V. This follows from the SVD formula: "
                          "unitary transformations permute singular values but don't change them."),
     stated=Form("‖UAV‖_F = ‖A‖_F and σ(UAV) = σ(A) for orthogonal U, V", _unitarily_invariant, _unitary_inputs),
@@ -370,6 +377,7 @@ def _table_nuclear(ops, A):
 
 CLAIMS.add(
     id="frobenius.table_nuclear",
+    expect=dict(NO_BF16_LINALG),
     provenance=src(_KEY, "Comparison with other norms, Nuclear row: ‖A‖_* ≤ √r‖A‖_F"),
     stated=Form("‖A‖_* <= √rank(A) ‖A‖_F", _table_nuclear, named(A=any_matrix)),
     recorded=Verdict.HOLDS,
@@ -457,6 +465,7 @@ _EY_ALSO = " Also 1.1 Scenario 5: 'best rank-k approximation ... has error ‖A 
 
 CLAIMS.add(
     id="frobenius.eckart_young_fro_error",
+    expect=dict(NO_BF16_LINALG),
     provenance=src(_EY, "Theorem (Eckart-Young, 1936): ‖A − A_k‖_F = sqrt(σ_{k+1}² + ⋯ + σ_r²), A_k = Σ_{i≤k} σ_i u_i v_iᵀ."
                    + _EY_ALSO),
     stated=Form("‖A − A_k‖_F = sqrt(Σ_{i>k} σ_i²), A_k = truncated SVD (k = 0..min(m,n))", _ey_fro_error, _matrix_and_k),
@@ -467,6 +476,7 @@ CLAIMS.add(
 
 CLAIMS.add(
     id="frobenius.eckart_young_spectral_error",
+    expect=dict(NO_BF16_LINALG),
     provenance=src(_EY, "Theorem (Eckart-Young, 1936): ‖A − A_k‖₂ = σ_{k+1}." + _EY_ALSO),
     stated=Form("‖A − A_k‖₂ = σ_(k+1) (0 when k >= min(m,n))", _ey_spectral_error, _matrix_and_k),
     also=(src("9.4 Low-Rank Approximation and Model Compression", "‖W − W_k‖₂ = σ_{k+1}"),),
@@ -514,6 +524,7 @@ def _ey_spectral_optimal(ops, A, k, E, Q, delta):
 
 CLAIMS.add(
     id="frobenius.eckart_young_fro_optimal",
+    expect=dict(NO_BF16_LINALG),
     provenance=src(_EY, "min_{rank(B) ≤ k} ‖A − B‖_F = ‖A − A_k‖_F: in both norms, the optimal rank-k "
                         "approximation is obtained by truncating the SVD"),
     stated=Form("‖A − B‖_F >= sqrt(Σ_{i>k} σ_i²) for every B of rank <= k (competitors: truncation of a perturbed A, "
@@ -525,6 +536,7 @@ CLAIMS.add(
 
 CLAIMS.add(
     id="frobenius.eckart_young_spectral_optimal",
+    expect=dict(NO_BF16_LINALG),
     provenance=src(_EY, "min_{rank(B) ≤ k} ‖A − B‖₂ = ‖A − A_k‖₂ = σ_{k+1}: in both norms, the optimal rank-k "
                         "approximation is obtained by truncating the SVD"),
     stated=Form("‖A − B‖₂ >= σ_(k+1) for every B of rank <= k (competitors: truncation of a perturbed A, "

@@ -33,7 +33,7 @@ import math
 import mpmath
 from hypothesis import strategies as st
 
-from matspec.catalogue._common import Registry, named, product_pairs, src
+from matspec.catalogue._common import NO_BF16_LINALG, Registry, named, product_pairs, src
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, MatrixSpec
@@ -182,6 +182,7 @@ def _small_any(max_dim, squares=False):
 
 CLAIMS.add(
     id="induced.definition_max_attained",
+    expect=dict(NO_BF16_LINALG),
     provenance=src(
         "4.1 The General Definition",
         "‖A‖_{p→q} = max_{x≠0} ‖Ax‖_q/‖x‖_p = max_{‖x‖_p=1} ‖Ax‖_q",
@@ -212,6 +213,7 @@ def _submult(ops, A, B):
 
 CLAIMS.add(
     id="induced.submultiplicative",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("4.1 The General Definition",
                    "Submultiplicativity is automatic. Any induced norm satisfies ‖AB‖_{p→q} ≤ ‖A‖_{r→q}‖B‖_{p→r}"),
     also=(src("4.5 Submultiplicativity and Consistency", "Submultiplicative: ‖AB‖ ≤ ‖A‖‖B‖ (all induced norms satisfy this)"),),
@@ -232,6 +234,7 @@ def _consistent(ops, A, x):
 
 CLAIMS.add(
     id="induced.consistent",
+    expect=dict(NO_BF16_LINALG),
     provenance=src(
         "4.5 Submultiplicativity and Consistency",
         "Consistent with vector norm ‖·‖_v: ‖Ax‖_v ≤ ‖A‖‖x‖_v (induced norms satisfy this by construction)",
@@ -265,6 +268,7 @@ def _spectral_is_sigma1(ops, A, x):
 
 CLAIMS.add(
     id="induced.spectral_is_sigma1",
+    expect=dict(NO_BF16_LINALG),
     provenance=src(
         "4.2 The Spectral Norm (p=q=2p = q = 2)",
         "‖A‖₂ = ‖A‖_{2→2} = max_{‖x‖₂=1} ‖Ax‖₂ = σ1(A) … The maximizer is x = v1 (the top right singular vector)",
@@ -289,6 +293,7 @@ def _psd_lambda_max(ops, B):
 
 CLAIMS.add(
     id="induced.spectral_psd_lambda_max",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("4.2 The Spectral Norm (p=q=2p = q = 2)", "For symmetric PSD matrices: ‖A‖₂ = λ_max(A)"),
     stated=Form("A = BᵀB (symmetric PSD): ‖A‖₂ = λ_max(A)", _psd_lambda_max,
                 lambda d: st.fixed_dictionaries({"B": any_matrix(half_scale(d))})),
@@ -473,6 +478,7 @@ def _sizes(lo, hi=None):
 
 CLAIMS.add(
     id="induced.identity_has_norm_one",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("4.5 Submultiplicativity and Consistency", "Every induced norm must satisfy ‖I‖ = 1"),
     stated=Form("‖I_n‖_{p→q} = 1 for every induced norm (p, q ∈ {1, 2, ∞})", _identity_all_pq, _sizes(1, 8)),
     repaired=Form("‖I_n‖_{p→p} = 1 when input and output carry the same norm (p = q)", _identity_same_p, _sizes(1)),
@@ -495,6 +501,7 @@ def _fro_not_induced(ops, n):
 
 CLAIMS.add(
     id="induced.frobenius_not_induced",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("4.5 Submultiplicativity and Consistency",
                    "The Frobenius norm is submultiplicative but NOT induced. Every induced norm must satisfy ‖I‖ = 1, but ‖I‖_F = √n."),
     stated=Form("‖I_n‖_F = √n ≠ 1: the Frobenius norm on n×n matrices is not induced", _fro_not_induced, _sizes(1)),

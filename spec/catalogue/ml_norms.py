@@ -31,7 +31,7 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import strategies as st
 
-from matspec.catalogue._common import Registry, named, src
+from matspec.catalogue._common import NO_BF16_LINALG, Registry, named, src
 from matspec.catalogue.schatten import SIGMAS, diag_of, frame, udv_inputs
 from matspec.claim import Empirical, Form, Measurement, Verdict
 from matspec.implementations.base import Domain
@@ -65,6 +65,7 @@ def _lora_nuclear(ops, B, A, tie):
 
 CLAIMS.add(
     id="ml_norms.lora_nuclear_le_fro_product",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("9.1 Weight Regularization: Frobenius vs Nuclear",
                    "LoRA and nuclear norm. The LoRA reparameterization W = W0 + BA … ‖BA‖_* ≤ ‖B‖_F‖A‖_F"),
     stated=Form("‖BA‖_* <= ‖B‖_F ‖A‖_F for every conformable B, A (equality at A = Bᵀ)",
@@ -91,6 +92,7 @@ def _weight_decay(ops, W, c):
 
 CLAIMS.add(
     id="ml_norms.weight_decay_shrinks_sigma_uniformly",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("9.1 Weight Regularization: Frobenius vs Nuclear",
                    "Frobenius (L2/weight decay): R(W) = ‖W‖_F² = Σ_i σ_i² • Gradient: ∇R = 2W • Effect: shrinks all "
                    "singular values uniformly"),
@@ -166,6 +168,7 @@ def _spectral_subgradient(ops, U, D, V, E, t):
 
 CLAIMS.add(
     id="ml_norms.spectral_subgradient",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("9.1 Weight Regularization: Frobenius vs Nuclear",
                    "Spectral norm: R(W) = ‖W‖₂ = σ1 • Subgradient: u1v1ᵀ (rank-1 outer product)"),
     stated=Form("u1v1ᵀ (top singular pair) is a subgradient of ‖·‖₂ at W: ‖W + E‖₂ >= ‖W‖₂ + ⟨u1v1ᵀ, E⟩ for all E",
@@ -208,6 +211,7 @@ def _spectral_normalisation(ops, W, x):
 
 CLAIMS.add(
     id="ml_norms.spectral_normalisation_unit_sigma1",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("9.2 Spectral Normalization for GANs",
                    "Spectral normalization (Miyato et al., 2018) replaces each W_l with Ŵ_l = W_l/‖W_l‖₂, ensuring "
                    "each layer has spectral norm exactly 1"),
@@ -237,6 +241,7 @@ def _lip_linear(ops, W2, W1, x):
 
 CLAIMS.add(
     id="ml_norms.lipschitz_linear_layers",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("9.2 Spectral Normalization for GANs",
                    "For a neural network D = D_L ∘ ⋯ ∘ D_1 where D_l(x) = ϕ(W_l x + b_l), and the activation ϕ has "
                    "Lipschitz constant 1 (ReLU, tanh, etc.): Lip(D) ≤ ∏_{l=1}^L ‖W_l‖₂"),
@@ -452,6 +457,7 @@ def _clip_matrix(ops, G, tau):
 
 CLAIMS.add(
     id="ml_norms.clip_matrix_spectral_frobenius",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("9.3 Gradient Clipping and Norm Bounds",
                    "Clipping by spectral norm ‖G‖₂ ensures the maximum singular value doesn't exceed τ, while "
                    "Frobenius clipping preserves the relative structure of all singular values but scales them "
@@ -500,6 +506,7 @@ def _compression(ops, U, D, V, k):
 
 CLAIMS.add(
     id="ml_norms.lowrank_storage_and_compression_ratio",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("9.4 Low-Rank Approximation and Model Compression",
                    "store the rank-k approximation W_k = U_kΣ_kV_kᵀ using k(d1 + d2) parameters instead of d1d2"),
     also=(src("9.4 Low-Rank Approximation and Model Compression",
@@ -545,6 +552,7 @@ def _lora_count_corrected(ops, B, A):
 
 CLAIMS.add(
     id="ml_norms.lora_parameter_count",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("9.4 Low-Rank Approximation and Model Compression",
                    "LoRA revisited. … W = W_pretrained + B A, B ∈ R^{d×r}, A ∈ R^{r×d}. The parameter savings are "
                    "dramatic: fine-tuning r ≪ d parameters per layer instead of d²."),
@@ -586,6 +594,7 @@ def _stable_rank(ops, W):
 
 CLAIMS.add(
     id="ml_norms.stable_rank_le_rank",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("9.5 Lipschitz Bounds and Generalization",
                    "Key insight: The ratio ‖W‖_F²/‖W‖₂² = Σ_i (σ_i/σ1)² ≤ r (the stable rank) measures effective "
                    "dimensionality."),

@@ -17,7 +17,7 @@ import dataclasses
 
 from hypothesis import strategies as st
 
-from matspec.catalogue._common import Registry, src
+from matspec.catalogue._common import NO_BF16_LINALG, Registry, src
 from matspec.catalogue.schatten import SIGMAS, diag_of, frame, udv, udv_inputs
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
@@ -72,6 +72,7 @@ def _sigma_chain(ops, A, E):
 
 CLAIMS.add(
     id="perturbation.sigma_lipschitz_chain",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("8.2 Weyl's Inequality for Singular Values",
                    "‖σ(A+E) − σ(A)‖₂ ≤ ‖E‖_F ≤ √p‖E‖₂"),
     also=(src("8.2 Weyl's Inequality for Singular Values",
@@ -128,6 +129,7 @@ def _cf(ops, U, D, V, Z, dim_shift):
 
 CLAIMS.add(
     id="perturbation.weyl_proof_courant_fischer",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("8.2 Weyl's Inequality for Singular Values",
                    "Proof sketch. By the variational formula for singular values (Courant-Fischer), "
                    "σ_i(A) = min_{dim U = i} max_{x ⊥ U} ‖Ax‖/‖x‖"),
@@ -179,6 +181,7 @@ def _sym_weyl(ops, X, Y, kind_a, kind_e):
 
 CLAIMS.add(
     id="perturbation.symmetric_weyl_eigenvalues",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("8.3 Eigenvalue Perturbation: Bauer-Fike",
                    "For symmetric matrices A with eigenvalues λ_i, the analog of Weyl is: |λ̃_i − λ_i| ≤ ‖E‖₂"),
     stated=Form("A, E symmetric, eigenvalues in descending order: |λ_i(A+E) − λ_i(A)| <= ‖E‖₂",

@@ -25,7 +25,7 @@ import math
 import mpmath
 from hypothesis import strategies as st
 
-from matspec.catalogue._common import Registry, named, src
+from matspec.catalogue._common import NO_BF16_LINALG, Registry, named, src
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
 from matspec.inputs import MODES, ArraySpec, MatrixSpec, OrthogonalSpec
@@ -129,6 +129,7 @@ def _schatten_is_lp(ops, A):
 
 CLAIMS.add(
     id="schatten.is_lp_of_singular_values",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family", "‖A‖_{S_p} = ‖σ(A)‖_p = (Σ_{i=1}^r σ_i^p)^{1/p}"),
     stated=Form("‖A‖_{S_p} = (Σ σ_i^p)^{1/p} for p ∈ {1, 1.5, 2, 3, 4, 7.5, ∞}", _schatten_is_lp, named(A=any_matrix)),
     recorded=Verdict.HOLDS,
@@ -151,6 +152,7 @@ def _canonical(ops, A):
 
 CLAIMS.add(
     id="schatten.canonical_cases",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family",
                    "p = 1 Nuclear Σσ_i; p = 2 Frobenius sqrt(Σσ_i²) = sqrt(tr(AᵀA)); p = ∞ Spectral max σ_i = σ1"),
     stated=Form("S_1 = ‖·‖_* = Σσ; S_2 = ‖·‖_F = sqrt(tr AᵀA); S_∞ = ‖·‖₂ = σ1", _canonical,
@@ -168,6 +170,7 @@ def _ordering(ops, A):
 
 CLAIMS.add(
     id="schatten.ordering",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family", "Ordering. For p ≤ q: ‖A‖_{S_p} ≥ ‖A‖_{S_q}"),
     stated=Form("p <= q ⇒ ‖A‖_{S_p} >= ‖A‖_{S_q} (p, q ∈ {1, 1.5, 2, 3, 4, ∞})", _ordering, named(A=any_matrix)),
     recorded=Verdict.HOLDS,
@@ -218,6 +221,7 @@ def _chain_corrected(ops, A, E, R):
 
 CLAIMS.add(
     id="schatten.chain",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family",
                    "‖A‖₂ = ‖A‖_{S_∞} ≤ ‖A‖_F = ‖A‖_{S_2} ≤ ‖A‖_* = ‖A‖_{S_1} with inequalities sharp for full-rank matrices with equal singular values"),
     stated=Form("‖A‖₂ <= ‖A‖_F <= ‖A‖_*, with equality for full-rank E with equal singular values", _chain_as_stated,
@@ -268,6 +272,7 @@ def _holder_inputs(d: Domain):
 
 CLAIMS.add(
     id="schatten.holder_duality",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family",
                    "Schatten norms are dual in pairs: (S_p)* = S_q where 1/p + 1/q = 1. In particular: "
                    "⟨A, B⟩_F ≤ ‖A‖_{S_p}‖B‖_{S_q} (1/p + 1/q = 1). This is Holder's inequality for singular values."),
@@ -301,6 +306,7 @@ def _nonzero(d: Domain):
 
 CLAIMS.add(
     id="schatten.frobenius_is_rms_singular_value",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family",
                    "p = 2, Frobenius, sqrt(Σσ_i²) = sqrt(tr(AᵀA)), Interpretation: RMS singular value"),
     stated=Form("‖A‖_F is the RMS singular value sqrt((1/r)Σσ_i²), r = rank(A) >= 1", _rms_as_stated, named(A=_nonzero)),
@@ -328,6 +334,7 @@ def _trace_of_abs(ops, A):
 
 CLAIMS.add(
     id="schatten.nuclear_is_trace_of_abs",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.2 The Nuclear Norm", "‖A‖_* = Σ_{i=1}^r σ_i = tr(sqrt(AᵀA)) = tr(|A|)"),
     stated=Form("‖A‖_* = Σσ_i = tr(sqrt(AᵀA))", _trace_of_abs, lambda d: st.fixed_dictionaries({"A": any_matrix(half_scale(d))})),
     recorded=Verdict.HOLDS,
@@ -343,6 +350,7 @@ def _psd_trace(ops, B):
 
 CLAIMS.add(
     id="schatten.nuclear_psd_is_trace",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.2 The Nuclear Norm", "For square PSD matrices, ‖A‖_* = tr(A) - hence \"trace norm.\""),
     stated=Form("A = BᵀB (PSD): ‖A‖_* = tr(A)", _psd_trace, lambda d: st.fixed_dictionaries({"B": any_matrix(half_scale(d))})),
     recorded=Verdict.HOLDS,
@@ -374,6 +382,7 @@ def _envelope(ops, A, P):
 
 CLAIMS.add(
     id="schatten.nuclear_convex_envelope_of_rank",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.2 The Nuclear Norm",
                    "on the set {A : ‖A‖₂ ≤ 1}, the nuclear norm is the tightest convex lower bound on rank"),
     stated=Form("‖A‖₂ <= 1 ⇒ ‖A‖_* <= rank(A); equality at partial isometries", _envelope,
@@ -412,6 +421,7 @@ def _nuclear_dual(ops, A, B, F):
 
 CLAIMS.add(
     id="schatten.nuclear_dual_of_spectral",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.2 The Nuclear Norm", "‖A‖_* = max_{‖B‖₂ ≤ 1} ⟨A, B⟩_F = max_{‖B‖₂ ≤ 1} tr(AᵀB)"),
     stated=Form("⟨A,B⟩_F = tr(AᵀB) <= ‖A‖_* whenever ‖B‖₂ <= 1, attained at B = polar(A)", _nuclear_dual, _dual_inputs),
     recorded=Verdict.HOLDS,
@@ -492,6 +502,7 @@ def _kink_inputs(repeat):
 
 CLAIMS.add(
     id="schatten.nuclear_nonsmooth_where",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.3 Computing the Nuclear Norm and Proximal Operator",
                    "The nuclear norm is convex but non-smooth (when A has repeated singular values)."),
     stated=Form("at a full-rank A with a repeated singular value ‖·‖_* has a kink in some direction",
@@ -548,6 +559,7 @@ def _subdifferential(ops, U, D, V, W, E, Z):
 
 CLAIMS.add(
     id="schatten.nuclear_subdifferential",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.3 Computing the Nuclear Norm and Proximal Operator",
                    "∂‖A‖_* = {UVᵀ + W : ‖W‖₂ ≤ 1, UᵀW = 0, WV = 0}. For strictly positive singular values, UVᵀ is the unique subgradient."),
     stated=Form("UVᵀ + W (W on the null spaces, ‖W‖₂ <= 1) is a subgradient; at full rank UVᵀ is the only one",
@@ -602,6 +614,7 @@ def _svt_prox(ops, A, frac, Z):
 
 CLAIMS.add(
     id="schatten.svt_is_prox",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.3 Computing the Nuclear Norm and Proximal Operator",
                    "prox_{λ‖·‖_*}(A) = U diag(max(σ_i − λ, 0)) Vᵀ"),
     stated=Form("X = svt(A, λ) minimises f(Y) = ½‖Y − A‖_F² + λ‖Y‖_*: f(Y) >= f(X) + ½‖Y − X‖_F² for all Y",
@@ -632,6 +645,7 @@ def _kyfan_cases(ops, A):
 
 CLAIMS.add(
     id="schatten.kyfan_special_cases",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.4 Ky Fan Norms",
                    "‖A‖_(k) = Σ_{i=1}^k σ_i; k = 1: ‖A‖_(1) = σ1 = ‖A‖₂; k = r: ‖A‖_(r) = Σσ_i = ‖A‖_*"),
     stated=Form("‖A‖_(k) = σ1 + … + σk; ‖A‖_(1) = ‖A‖₂; ‖A‖_(r) = ‖A‖_*", _kyfan_cases, named(A=any_matrix)),
@@ -649,6 +663,7 @@ def _kyfan_chain(ops, A):
 
 CLAIMS.add(
     id="schatten.kyfan_chain",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.4 Ky Fan Norms", "Ky Fan norms form a chain: ‖A‖_(1) ≤ ‖A‖_(2) ≤ ⋯ ≤ ‖A‖_(r)"),
     stated=Form("‖A‖_(1) <= ‖A‖_(2) <= … <= ‖A‖_(r)", _kyfan_chain, named(A=any_matrix)),
     recorded=Verdict.HOLDS,
@@ -671,6 +686,7 @@ def _kyfan_not_ordering(ops, A, B):
 
 CLAIMS.add(
     id="schatten.kyfan_not_norm_ordering",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.4 Ky Fan Norms",
                    "a matrix can have larger ‖A‖_(1) than another while having smaller ‖A‖_(k) for larger k"),
     stated=Form("witness A = diag(2, 0), B = diag(1.5, 1.5): ‖A‖_(1) > ‖B‖_(1) but ‖A‖_(2) < ‖B‖_(2)",
@@ -701,6 +717,7 @@ def _kyfan_variational(ops, U, D, V, P, Q):
 
 CLAIMS.add(
     id="schatten.kyfan_variational",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("5.4 Ky Fan Norms",
                    "‖A‖_(k) = max_{U_k, V_k orthonormal} tr(U_kᵀ A V_k) where the max is over n × k orthonormal matrices "
                    "U_k, V_k. The optimal choice is U_k = [u1|⋯|uk] and V_k = [v1|⋯|vk]."),

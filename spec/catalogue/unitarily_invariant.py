@@ -14,7 +14,7 @@ import random
 
 from hypothesis import strategies as st
 
-from matspec.catalogue._common import Registry, src
+from matspec.catalogue._common import NO_BF16_LINALG, Registry, src
 from matspec.catalogue.schatten import INF, SIGMAS, diag_of, diag_spec, lp, pname, udv
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
@@ -56,6 +56,7 @@ def _invariance(ops, A, U, V):
 
 CLAIMS.add(
     id="unitarily_invariant.invariance",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("6.1 Definition and Characterization",
                    "‖UAV‖ = ‖A‖ for all unitary U, V … Examples: Frobenius, Spectral, Nuclear, Ky Fan k, Schatten p"),
     stated=Form("‖UAV‖ = ‖A‖ for orthogonal U, V: Frobenius, spectral, nuclear, every Ky Fan k, Schatten p",
@@ -90,6 +91,7 @@ def _not_invariant(ops, U):
 
 CLAIMS.add(
     id="unitarily_invariant.not_invariant_1_inf_max",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("6.1 Definition and Characterization",
                    "Non-unitarily-invariant norms: Matrix 1-norm ‖A‖₁ (depends on column structure); Matrix ∞-norm "
                    "‖A‖_∞ (depends on row structure); Entry-max norm ‖A‖_max"),
@@ -166,6 +168,7 @@ def _gauge_examples(ops, x, y, shrunk, c, perm_seed):
 
 CLAIMS.add(
     id="unitarily_invariant.gauge_examples_are_symmetric_gauges",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("6.1 Definition and Characterization",
                    "g is a symmetric gauge function - a norm on R^r that is: 1. A norm … 2. Symmetric … 3. Monotone … "
                    "Examples: ℓ2, ℓ∞, ℓ1, σ1 + ⋯ + σk, ℓp on singular values"),
@@ -208,6 +211,7 @@ def _von_neumann(ops, A, B, U, V):
 
 CLAIMS.add(
     id="unitarily_invariant.von_neumann_gauge_of_sigma_is_ui_norm",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("6.1 Definition and Characterization",
                    "Von Neumann's characterization. A norm is unitarily invariant if and only if it is a symmetric gauge "
                    "function applied to the vector of singular values: ‖A‖ = g(σ1(A), …, σr(A))"),
@@ -286,6 +290,7 @@ def _fan_weak(ops, U1, Da, V1, U2, Db, V2):
 
 CLAIMS.add(
     id="unitarily_invariant.fan_dominance",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("6.2 Fan Dominance and Majorization",
                    "‖A‖ ≤ ‖B‖ for ALL unitarily invariant norms if and only if σ(B) majorizes σ(A): "
                    "Σ_{i=1}^k σ_i(A) ≤ Σ_{i=1}^k σ_i(B) for all k  [majorization defined above with "
@@ -330,6 +335,7 @@ def _weyl(ops, A, E):
 
 CLAIMS.add(
     id="unitarily_invariant.weyl_singular_values",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("6.3 Weyl's Inequality (Preview of Perturbation Theory)",
                    "If A, E ∈ R^{m×n}, then for all i: |σ_i(A + E) − σ_i(A)| ≤ σ1(E) = ‖E‖₂"),
     also=(src("8.2 Weyl's Inequality for Singular Values", "For any i: |σ̃_i − σ_i| ≤ ‖E‖₂ = σ1(E)"),),
@@ -384,6 +390,7 @@ def _mirsky(ops, A, k, B, Z, W):
 
 CLAIMS.add(
     id="unitarily_invariant.mirsky_best_rank_k",
+    expect=dict(NO_BF16_LINALG),
     provenance=src("6.4 The Role in Optimization",
                    "The Mirsky theorem states that for unitarily invariant norms, the best rank-k approximation (in ANY "
                    "unitarily invariant norm) is the truncated SVD"),
