@@ -1,4 +1,4 @@
-"""The ``matspec`` command: run / list / show / replay."""
+"""The ``matspec`` command: run / list / show / replay / validate."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +12,18 @@ def _load_claims(only: list[str] | None):
     from matspec.catalogue import all_claims, get_claim
 
     if only:
-        return [get_claim(c) for c in only]
+        import fnmatch
+
+        out = []
+        for pattern in only:
+            if any(ch in pattern for ch in "*?["):  # a glob over ids, e.g. 'mclip.*'
+                hits = [c for c in all_claims() if fnmatch.fnmatchcase(c.id, pattern)]
+                if not hits:
+                    get_claim(pattern)  # raises with the list of known ids
+                out += [c for c in hits if c not in out]
+            else:
+                out.append(get_claim(pattern))
+        return out
     return all_claims()
 
 
@@ -42,17 +53,21 @@ def cmd_run(args) -> int:
     from matspec.implementations import default_backends
     from matspec.oracles import OracleOps
     from matspec.reports.render import run_document, write_reports
-    from matspec.reports.runner import evaluate_claim
+    from matspec.reports.runner import evaluate_claims
 
     claims = _load_claims(args.claim)
     oracle = OracleOps()
     backends = [] if args.no_backends else default_backends()
     t0 = time.perf_counter()
-    results = []
-    bar = tqdm(claims, desc="claims", unit="claim", file=sys.stderr, disable=None)
-    for c in bar:
+    bar = tqdm(total=len(claims), desc="claims", unit="claim", file=sys.stderr, disable=None)
+
+    def progress(c):
         bar.set_postfix_str(c.id)
-        results.append(evaluate_claim(c, oracle, backends, profile=args.profile, seed=args.seed, examples=args.examples))
+        bar.update(1)
+
+    results = evaluate_claims(claims, oracle, backends, profile=args.profile, seed=args.seed, examples=args.examples,
+                              jobs=args.jobs, progress=progress, no_backends=args.no_backends)
+    bar.close()
     doc = run_document(results, seed=args.seed, profile=args.profile, backends=[b.id for b in backends],
                        seconds=time.perf_counter() - t0)
     jp, mp_ = write_reports(doc, Path(args.out))
@@ -128,8 +143,21 @@ def cmd_replay(args) -> int:
     except (json.JSONDecodeError, InputError, TypeError) as exc:
         print(f"bad --input: {exc}", file=sys.stderr)
         return 2
-    ops = get_opset(args.on)
-    state, rels, msg = evaluate_once(form, ops, inputs)
+    from matspec.implementations.base import OracleRefused, Unsupported
+
+    try:
+        ops = get_opset(args.on)
+    except (KeyError, RuntimeError) as exc:
+        print(f"cannot replay on {args.on!r}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        state, rels, msg = evaluate_once(form, ops, inputs)
+    except Unsupported as exc:  # e.g. an SVD in bfloat16 on torch: reported, never a pass
+        print(f"{c.id} [{args.form}] on {ops.id}: unsupported ({exc})")
+        return 1
+    except OracleRefused as exc:
+        print(f"{c.id} [{args.form}] on {ops.id}: the oracle refused ({exc})")
+        return 1
     print(f"{c.id} [{args.form}] on {ops.id}: {state}")
     print(f"  inputs: {', '.join(f'{k}={v!r}' for k, v in inputs.items())}")
     for r in rels:
@@ -147,8 +175,10 @@ def main(argv=None) -> int:
     r.add_argument("--examples", type=_positive_int, default=None, help="examples per form (default: from --profile)")
     r.add_argument("--profile", choices=["smoke", "default", "heavy"], default="default")
     r.add_argument("--out", default="matspec-out")
-    r.add_argument("--claim", action="append", help="only this claim id (repeatable)")
+    r.add_argument("--claim", action="append", help="only this claim id or glob, e.g. 'mclip.*' (repeatable)")
     r.add_argument("--no-backends", action="store_true", help="math level only (oracle)")
+    r.add_argument("-j", "--jobs", type=_positive_int, default=1,
+                   help="evaluate claims in N worker processes (same results as -j 1)")
     r.set_defaults(fn=cmd_run)
     ls = sub.add_parser("list", help="list the claims")
     ls.add_argument("--topic")
@@ -163,6 +193,9 @@ def main(argv=None) -> int:
     rp.add_argument("--on", default="oracle", help="op set id: oracle, numpy-float64, numpy-float32")
     rp.add_argument("--input", required=True, help="the inputs as JSON (as printed in claims.json)")
     rp.set_defaults(fn=cmd_replay)
+    from matspec.validate import add_parser as _add_validate_parser
+
+    _add_validate_parser(sub)  # `matspec validate` (third-party kernels): spec/validate.py
     args = p.parse_args(argv)
     try:
         return args.fn(args)

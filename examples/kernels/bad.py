@@ -1,0 +1,91 @@
+"""Planted wrong kernels — realistic bugs `matspec validate` must catch with a readable
+counterexample (see tests/test_validate.py)."""
+import numpy as np
+
+import good
+
+
+def svdvals_via_gram(A):
+    """σ = sqrt(eig(AᵀA)): squares κ and the scale (small σ lost, overflow at 1e±155)."""
+    w = np.linalg.eigvalsh(A.T @ A)[::-1][: min(A.shape)]
+    return np.sqrt(np.clip(w, 0, None)).astype(A.dtype)
+
+
+def svdvals_float32(A):
+    """float32 accumulation inside a float64 kernel."""
+    return np.linalg.svd(A.astype(np.float32), compute_uv=False).astype(A.dtype)
+
+
+def norm_fro_naive(A, kind, p=None, k=None):
+    """sqrt(Σ a²) with no scaling (missing normalisation): overflows / underflows."""
+    if kind != "fro":
+        return good.norm(A, kind, p, k)
+    return np.sqrt(np.sum(A * A))
+
+
+def norm_swapped(A, kind, p=None, k=None):
+    """Asked for the spectral norm, returns the Frobenius norm (a swapped norm)."""
+    return good.norm(A, "fro" if kind == "2" else kind, p, k)
+
+
+def msign_transposed(A):
+    U, _, Vt = np.linalg.svd(A, full_matrices=False)
+    return (U @ Vt).T.copy()
+
+
+def msign_ns_one_step_short(A, max_steps=200):
+    """good.msign_newton_schulz with an off-by-one: it returns the iterate *before* the
+    one that passed the convergence test."""
+    s = np.max(np.abs(A))
+    if s == 0:
+        return np.zeros_like(A)
+    X = A / s
+    X = X / np.linalg.norm(X)
+    tol = 10 * np.finfo(A.dtype).eps * np.sqrt(min(A.shape))
+    eye = np.eye(A.shape[1], dtype=A.dtype)
+    prev = X
+    for _ in range(max_steps):
+        G = X.T @ X
+        if np.linalg.norm(G - eye) <= tol:
+            break
+        prev, X = X, 1.5 * X - 0.5 * (X @ G)
+    return prev
+
+
+def msign_float32(A):
+    U, _, Vt = np.linalg.svd(A.astype(np.float32), full_matrices=False)
+    return (U @ Vt).astype(A.dtype)
+
+
+def msign_ns_unnormalised(A, steps=30):
+    """Cubic Newton–Schulz started from A itself (missing normalisation): diverges once
+    ‖A‖₂ > √3, converges far too slowly for small scales."""
+    X = A.copy()
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            X = 1.5 * X - 0.5 * (X @ (X.T @ X))
+    return X
+
+
+def lowrank_off_by_one(A, k):
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    j = max(k - 1, 0)
+    return (U[:, :j] * s[:j]) @ Vt[:j]
+
+
+def matmul_float32(A, B):
+    return (A.astype(np.float32) @ B.astype(np.float32)).astype(A.dtype)
+
+
+def solve_float32(A, b):
+    return np.linalg.solve(A.astype(np.float32), b.astype(np.float32)).astype(A.dtype)
+
+
+def muon_quintic_4_steps(A):
+    """good.muon_quintic with one Newton–Schulz step too few."""
+    return good.muon_quintic(A, steps=4)
+
+
+def norm_transposed(A, kind, p=None, k=None):
+    """Evaluates the norm of Aᵀ: the induced 1- and ∞-norms (column vs row sums) swap."""
+    return good.norm(A.T.copy(), kind, p, k)

@@ -1,0 +1,94 @@
+"""Reference kernels that `matspec validate` must pass (NumPy, any float dtype).
+
+Each is ``f(A, **params)`` returning an array of A's dtype, as the Conventions in
+DESIGN.md require.  They are deliberately plain LAPACK calls, plus scaling where a naive
+formula over- or underflows near the dtype's range edges.
+"""
+import numpy as np
+
+
+def svdvals(A):
+    return np.linalg.svd(A, compute_uv=False)
+
+
+def norm(A, kind, p=None, k=None):
+    if kind in ("2", "nuc", "schatten", "kyfan"):
+        s = np.linalg.svd(A, compute_uv=False)
+        if kind == "2":
+            v = s[0]
+        elif kind == "nuc":
+            v = np.sum(s)
+        elif kind == "kyfan":
+            v = np.sum(s[:k])
+        elif p == np.inf or s[0] == 0:
+            v = s[0]
+        else:
+            v = s[0] * np.sum((s / s[0]) ** p) ** (1 / p)  # scaled: σ^p would overflow
+        return np.asarray(v, dtype=A.dtype)
+    if kind == "max":
+        return np.max(np.abs(A))
+    if kind == "1":
+        return np.max(np.sum(np.abs(A), axis=0))
+    if kind == "inf":
+        return np.max(np.sum(np.abs(A), axis=1))
+    if kind == "fro":
+        s = np.max(np.abs(A))
+        if s == 0:
+            return np.asarray(0, dtype=A.dtype)
+        B = A / s  # scaled so that the squares neither overflow nor underflow
+        return np.asarray(s * np.sqrt(np.sum(B * B)), dtype=A.dtype)
+    raise ValueError(kind)
+
+
+def msign(A):
+    U, _, Vt = np.linalg.svd(A, full_matrices=False)
+    return U @ Vt
+
+
+def msign_newton_schulz(A, max_steps=200):
+    """Cubic Newton–Schulz X ← X(3I − XᵀX)/2 from A/‖A‖_F, until XᵀX is I to working
+    precision (then one more step: the iteration converges quadratically)."""
+    s = np.max(np.abs(A))
+    if s == 0:
+        return np.zeros_like(A)
+    X = A / s
+    X = X / np.linalg.norm(X)
+    tol = 10 * np.finfo(A.dtype).eps * np.sqrt(min(A.shape))
+    eye = np.eye(A.shape[1], dtype=A.dtype)
+    for _ in range(max_steps):
+        G = X.T @ X
+        done = np.linalg.norm(G - eye) <= tol
+        X = 1.5 * X - 0.5 * (X @ G)
+        if done:
+            break
+    return X
+
+
+def lowrank(A, k):
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return (U[:, :k] * s[:k]) @ Vt[:k]
+
+
+def matmul(A, B):
+    return A @ B
+
+
+def solve(A, b):
+    return np.linalg.solve(A, b)
+
+
+def muon_quintic(A, steps=5):
+    """Muon's quintic Newton–Schulz (Keller Jordan's coefficients) in the input's dtype,
+    normalised by ‖A‖_F computed with scaling (no overflow at the range edges)."""
+    a, b, c = 3.4445, -4.7750, 2.0315
+    s = np.max(np.abs(A))
+    if s == 0:
+        return np.zeros_like(A)
+    X = A / s
+    X = X / np.linalg.norm(X)
+    wide = X.shape[0] <= X.shape[1]
+    X = X if wide else X.T
+    for _ in range(steps):
+        G = X @ X.T
+        X = a * X + (b * G + c * (G @ G)) @ X
+    return (X if wide else X.T).astype(A.dtype)

@@ -1,0 +1,54 @@
+"""pytest plugin (entry point ``pytest11``): validate your own kernel from your test suite.
+
+    def test_my_newton_schulz(matspec_validate):
+        matspec_validate("msign", my_kernel, contract="band:0.6,1.2,floor=0.005")
+
+``matspec_validate(op, kernel, **options)`` runs :func:`matspec.validate.validate` — the
+adversarial gallery plus Hypothesis-drawn inputs, the mpmath oracle, the derived
+tolerances, the kernel in a subprocess with a timeout — and fails the test with the
+minimal counterexample, measured vs allowed error and the replay command.  It returns the
+report (``.passed``, ``.failures``, ``.to_json()``).  Options are those of
+:class:`matspec.validate.Validator`: ``dtype``, ``framework`` ('numpy' | 'torch'),
+``device``, ``params``, ``contract``, ``out_dtype``, ``examples``, ``seed``, ``timeout``,
+``max_dim``, ``scale_range``; plus ``report_dir`` to write validate.json / validate.md.
+
+``--matspec-validate-examples N`` and ``--matspec-validate-seed N`` change the defaults for
+a whole session.  The kernel may be a module-level function (run in a subprocess) or any
+callable (run in-process in a thread when it cannot be pickled).
+"""
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser):
+    g = parser.getgroup("matspec", "matspec kernel validation")
+    g.addoption("--matspec-validate-examples", type=int, default=None,
+                help="drawn inputs per matspec_validate call (default 30, besides the adversarial gallery)")
+    g.addoption("--matspec-validate-seed", type=int, default=None, help="seed for matspec_validate calls (default 0)")
+
+
+@pytest.fixture
+def matspec_validate(request):
+    from matspec.validate import UsageError, validate
+
+    cfg = request.config
+    d_examples = cfg.getoption("--matspec-validate-examples", default=None)
+    d_seed = cfg.getoption("--matspec-validate-seed", default=None)
+
+    def run(op, kernel, *, report_dir=None, **kw):
+        if d_examples is not None:
+            kw.setdefault("examples", d_examples)
+        if d_seed is not None:
+            kw.setdefault("seed", d_seed)
+        try:
+            rep = validate(op, kernel, **kw)
+        except UsageError as exc:
+            pytest.fail(f"matspec validate: {exc}", pytrace=False)
+        if report_dir is not None:
+            rep.write(report_dir)
+        if not rep.passed:
+            pytest.fail("\n".join(rep.summary_lines()), pytrace=False)
+        return rep
+
+    return run

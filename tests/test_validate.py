@@ -1,0 +1,275 @@
+"""`matspec validate`: reference kernels pass, planted wrong kernels fail with a readable
+counterexample, misbehaving kernels fail with the reason, exit codes, a kernel file outside
+the repository, torch's own Muon Newton–Schulz under a band contract."""
+import importlib.util
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from matspec.cli import main
+from matspec.validate import UsageError, Validator, parse_contract, round_to_dtype, validate
+
+K = Path(__file__).resolve().parents[1] / "examples" / "kernels"
+GOOD, BAD, HOSTILE = (str(K / f) for f in ("good.py", "bad.py", "hostile.py"))
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+
+# op, op params, reference kernel
+REFERENCES = [
+    ("svdvals", {}, "svdvals"),
+    ("norm", {"kind": "fro"}, "norm"),
+    ("norm", {"kind": "nuc"}, "norm"),
+    ("msign", {}, "msign"),
+    ("lowrank", {"k": 1}, "lowrank"),
+    ("matmul", {}, "matmul"),
+    ("solve", {}, "solve"),
+]
+
+
+def _seeds(profile, base_seed):
+    return [base_seed + i for i in range(6 if profile == "heavy" else 2)]
+
+
+@pytest.mark.parametrize("op, params, fn", REFERENCES, ids=[f"{r[0]}-{r[2]}-{json.dumps(r[1])}" for r in REFERENCES])
+def test_reference_kernel_passes(op, params, fn, profile, base_seed):
+    for i, seed in enumerate(_seeds(profile, base_seed)):
+        # the adversarial gallery does not depend on the seed: evaluated once
+        rep = validate(op, f"{GOOD}:{fn}", params=params, seed=seed, examples=40 if profile == "heavy" else 6,
+                       max_dim=6, gallery=i == 0)
+        assert rep.verdict == "pass", "\n".join(rep.summary_lines())
+        assert rep.decided > 0
+
+
+def test_reference_float32_and_newton_schulz_pass(base_seed):
+    rep = validate("svdvals", f"{GOOD}:svdvals", dtype="float32", seed=base_seed, examples=6, max_dim=6)
+    assert rep.passed, "\n".join(rep.summary_lines())
+    rep = validate("msign", f"{GOOD}:msign_newton_schulz", seed=base_seed, examples=6, max_dim=6)
+    assert rep.passed, "\n".join(rep.summary_lines())
+
+
+# planted bug, op, options, the text the failure must show
+PLANTED = [
+    ("svdvals_via_gram", "svdvals", {}, "error exceeds the allowed bound"),
+    ("svdvals_float32", "svdvals", {}, "error exceeds the allowed bound"),
+    ("norm_fro_naive", "norm", {"params": {"kind": "fro"}}, "NaN/Inf"),
+    ("norm_swapped", "norm", {"params": {"kind": "2"}}, "error exceeds the allowed bound"),
+    ("norm_transposed", "norm", {"params": {"kind": "inf"}}, "error exceeds the allowed bound"),
+    ("msign_transposed", "msign", {}, "error exceeds the allowed bound"),
+    ("msign_ns_one_step_short", "msign", {}, "error exceeds the allowed bound"),
+    ("msign_float32", "msign", {}, "error exceeds the allowed bound"),
+    ("msign_ns_unnormalised", "msign", {}, "NaN/Inf"),
+    ("muon_quintic_4_steps", "msign", {"contract": "band:0.6,1.2,floor=0.005"}, "outside the band"),
+    ("msign_transposed", "msign", {"contract": "band:0.5,1.5"}, "singular vectors are not the input's"),
+    ("lowrank_off_by_one", "lowrank", {"params": {"k": 1}}, "error exceeds the allowed bound"),
+    ("matmul_float32", "matmul", {}, "error exceeds the allowed bound"),
+    ("solve_float32", "solve", {}, "NaN/Inf"),  # float32 overflows on the 1e±306 gallery cases
+    ("solve_float32", "solve", {"scale_range": (-3, 3)}, "error exceeds the allowed bound"),
+]
+
+
+@pytest.mark.parametrize("bug, op, kw, text", PLANTED, ids=[f"{p[0]}-{p[2].get('contract', 'exact')}-{len(p[2])}" for p in PLANTED])
+def test_planted_wrong_kernel_fails_with_counterexample(bug, op, kw, text, base_seed):
+    rep = validate(op, f"{BAD}:{bug}", seed=base_seed, examples=6, max_dim=6, **kw)
+    assert rep.verdict == "fail"
+    reasons = " | ".join(f.reason for f in rep.failures)
+    assert text in reasons
+    f = rep.failures[0]
+    # readable: the counterexample is a small spec, with measured vs allowed and a replay command
+    assert "Spec(" in f.inputs_repr and "--replay" in f.replay and bug in f.replay
+    if f.measured is not None and f.allowed is not None:
+        assert f.measured > f.allowed
+    # the drawn counterexample (if any) was shrunk to a small matrix
+    if rep.shrunk is not None:
+        A = rep.shrunk.inputs["A"]
+        assert max(A.get("m", A.get("n", 1)), A.get("n", 1)) <= 4
+
+
+@pytest.mark.parametrize("fn, reason", [
+    ("raises", "kernel raised RuntimeError: cuBLAS status 13"),
+    ("nan", "returned NaN/Inf in 9 of 9 entries"),
+    ("wrong_shape", "returned shape (9,), expected (3, 3)"),
+    ("wrong_dtype", "returned dtype float32, expected float64 (undeclared dtype change"),
+    ("wrong_type", "returned builtins.list, expected a numpy.ndarray"),
+    ("dies", "kernel process died during the call (exit code 3)"),
+    ("hangs", "no result within the 0.5 s timeout (kernel process killed)"),
+])
+def test_misbehaving_kernel_fails_with_reason(fn, reason):
+    from matspec.inputs import MatrixSpec
+
+    v = Validator("msign", f"{HOSTILE}:{fn}", timeout=0.5, examples=0)
+    try:
+        cr = v.evaluate({"A": MatrixSpec(3, 3, log10_kappa=1)}, "t")
+        assert cr.state == "fail" and reason in cr.reason
+        # the run goes on: a fresh worker judges the next input (a good kernel would pass it)
+        cr2 = v.evaluate({"A": MatrixSpec(2, 2)}, "t2")
+        assert cr2.state == "fail"
+    finally:
+        v.runner.close()
+
+
+def test_declared_out_dtype_is_accepted_and_judged_at_the_coarser_u():
+    from matspec.inputs import MatrixSpec
+
+    v = Validator("msign", f"{HOSTILE}:wrong_dtype", out_dtype="float32", examples=0)
+    try:
+        cr = v.evaluate({"A": MatrixSpec(3, 3, log10_kappa=1)}, "t")
+    finally:
+        v.runner.close()
+    assert cr.state == "ok" and cr.allowed > 1e-7  # float32's u enters the bound
+
+
+def test_unpicklable_callable_runs_in_thread_and_hang_is_reported():
+    import time
+
+    import numpy as np
+
+    rep = validate("svdvals", lambda A: np.linalg.svd(A, compute_uv=False), examples=3, max_dim=4)
+    assert rep.passed and "not picklable" in rep.v.runner.note
+    v = Validator("svdvals", lambda A: time.sleep(30), timeout=0.3, examples=0)
+    from matspec.inputs import MatrixSpec
+
+    assert "timeout" in v.evaluate({"A": MatrixSpec(2, 2)}).reason
+
+
+def test_contract_parsing():
+    c = parse_contract("band:0.7,1.2,floor=1e-3", "msign")
+    assert (c.lo, c.hi, c.floor) == (0.7, 1.2, 1e-3) and "exempt" in c.describe("msign")
+    for bad, op in [("band:1.2,0.7", "msign"), ("band:0.7", "msign"), ("band:0.7,1.2", "svdvals"),
+                    ("band:0.7,1.2,floor=2", "msign"), ("loose", "msign"), ("band:0.7,1.2,fudge=3", "msign")]:
+        with pytest.raises(UsageError):
+            parse_contract(bad, op)
+
+
+def test_bfloat16_rounding_is_round_to_nearest_even():
+    import numpy as np
+
+    x = np.array([1.0, 1 + 2**-8, 1 + 3 * 2**-8, 1 + 2**-9])
+    y = round_to_dtype(x, "bfloat16")
+    assert list(y) == [1.0, 1.0, 1 + 4 * 2**-8, 1.0]
+
+
+def test_band_contract_references_pass():
+    rep = validate("msign", f"{GOOD}:msign", contract="band:0.9,1.1", examples=5, max_dim=5)
+    assert rep.passed, "\n".join(rep.summary_lines())
+    assert "band" in rep.to_json()["contract_text"]
+    rep = validate("msign", f"{GOOD}:muon_quintic", contract="band:0.6,1.2,floor=0.005", examples=5, max_dim=5)
+    assert rep.passed, "\n".join(rep.summary_lines())
+
+
+def test_exact_contract_is_undecided_on_rank_deficient_input():
+    rep = validate("msign", f"{GOOD}:msign", examples=0)
+    zero = next(c for c in rep.cases if c.label == "zero matrix")
+    assert zero.state == "undecided" and "not determined" in zero.reason
+
+
+# -- CLI: exit codes, reports, replay, a kernel file outside the repository ----------------
+
+def test_cli_kernel_outside_repo_pass_fail_replay_and_usage_errors(tmp_path, capsys):
+    kdir = tmp_path / "userkernels"
+    kdir.mkdir()
+    (kdir / "mine.py").write_text(textwrap.dedent("""
+        import numpy as np
+
+        def svdvals(A):
+            return np.linalg.svd(A, compute_uv=False)
+
+        def svdvals_ascending(A):
+            return np.sort(np.linalg.svd(A, compute_uv=False))
+    """))
+    rep = tmp_path / "rep"
+    assert main(["validate", "--op", "svdvals", "--kernel", f"{kdir / 'mine.py'}:svdvals", "--examples", "5",
+                 "--max-dim", "5", "--report", str(rep)]) == 0
+    doc = json.loads((rep / "validate.json").read_text())
+    assert doc["verdict"] == "pass" and doc["contract"] == "exact" and doc["summary"]["drawn_examples"] >= 1
+    assert "PASS" in (rep / "validate.md").read_text()
+    capsys.readouterr()
+    assert main(["validate", "--op", "svdvals", "--kernel", f"{kdir / 'mine.py'}:svdvals_ascending", "--examples", "5",
+                 "--max-dim", "5", "--report", str(rep)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "replay:" in out
+    doc = json.loads((rep / "validate.json").read_text())
+    f = doc["failures"][0]
+    assert f["measured"] > f["allowed"] and "## Failures" in (rep / "validate.md").read_text()
+    raw = f["replay"].split("--replay ", 1)[1].strip("'")
+    assert main(["validate", "--op", "svdvals", "--kernel", f"{kdir / 'mine.py'}:svdvals_ascending", "--replay", raw]) == 1
+    assert main(["validate", "--op", "svdvals", "--kernel", f"{kdir / 'mine.py'}:svdvals", "--replay", raw]) == 0
+    capsys.readouterr()
+    # usage errors: exit 2 with a clear message
+    for argv, msg in [
+        (["--op", "svdvals", "--kernel", f"{kdir / 'nope.py'}:f"], "does not exist"),
+        (["--op", "svdvals", "--kernel", f"{kdir / 'mine.py'}:missing"], "no attribute"),
+        (["--op", "svdvals", "--kernel", "mine"], "pkg.module:function"),
+        (["--op", "norm", "--kernel", f"{kdir / 'mine.py'}:svdvals"], "kind=K"),
+        (["--op", "msign", "--kernel", f"{kdir / 'mine.py'}:svdvals", "--contract", "band:2,1"], "LO <= HI"),
+        (["--op", "msign", "--kernel", f"{kdir / 'mine.py'}:svdvals", "--dtype", "bfloat16"], "NumPy has no bfloat16"),
+        (["--op", "svdvals", "--kernel", f"{kdir / 'mine.py'}:svdvals", "--replay", "{bad"], "bad --replay"),
+    ]:
+        assert main(["validate", *argv]) == 2, argv
+        assert msg in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--op", "qr", "--kernel", "x:y"])
+    assert exc.value.code == 2
+
+
+def test_console_script_from_outside_the_repo(tmp_path):
+    """The installed `matspec` command, run from an unrelated folder (as a user would)."""
+    import subprocess
+    import sys
+
+    exe = shutil.which("matspec", path=str(Path(sys.executable).parent)) or shutil.which("matspec")
+    if exe is None:
+        pytest.skip("matspec console script not installed")
+    (tmp_path / "k.py").write_text("import numpy as np\ndef f(A, B):\n    return A @ B\n")
+    r = subprocess.run([exe, "validate", "--op", "matmul", "--kernel", "k.py:f", "--examples", "3", "--max-dim", "4"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (tmp_path / "matspec-out" / "validate-matmul" / "validate.json").exists()
+
+
+# -- torch's own Muon Newton–Schulz ------------------------------------------------------
+
+MUON = ["--kernel", "torch.optim._muon:_zeropower_via_newtonschulz", "--param", "ns_coefficients=(3.4445,-4.775,2.0315)",
+        "--param", "ns_steps=5", "--param", "eps=1e-7"]
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch not installed")
+def test_torch_muon_newton_schulz_under_band_contract(tmp_path):
+    """What matspec reports for torch.optim's Muon Newton–Schulz in bfloat16 (docs/validate.md)."""
+    import torch.optim._muon  # noqa: F401 - torch >= 2.9 ships it
+
+    from matspec.inputs import MatrixSpec
+    from matspec.validate import KernelRunner, parse_param
+
+    params = dict(parse_param(p) for p in MUON[3::2])
+    runner = KernelRunner(MUON[1], "torch", "cpu", 10.0)  # one torch worker (importing torch is the slow part)
+    try:
+        # 1. Full scale range, no exemption (gallery only): fails at the zero matrix (output
+        #    0), at 1e36 and 1e-35 (the bfloat16 Frobenius norm overflows / underflows:
+        #    output 0 or ~1e-26), and at the rank-deficient input (rounding-level σ stay far
+        #    below the band).  The CLI equivalent is in docs/validate.md.
+        rep = Validator("msign", MUON[1], framework="torch", dtype="bfloat16", params=params, runner=runner,
+                        contract="band:0.6,1.2", examples=0).run()
+        rep.write(tmp_path / "b")
+        doc = json.loads((tmp_path / "b" / "validate.json").read_text())
+        assert doc["verdict"] == "fail" and doc["contract"] == "band:0.6,1.2"
+        assert "no input singular value is exempt" in doc["contract_text"]
+        failed = {f["label"] for f in doc["failures"]}
+        assert {"zero matrix", "huge scale", "tiny scale", "rank deficient"} <= failed
+        huge = next(f for f in doc["failures"] if f["label"] == "huge scale")
+        assert huge["detail"]["diag_range"][1] == 0.0  # the output is exactly zero
+        # 2. With the user-stated exemption of σ < 0.005·σ₁ and scales narrowed to 1e-6..1e10
+        #    (a ‖G‖_F below Muon's eps = 1e-7 is divided by 1e-7, not by ‖G‖_F) it meets the band.
+        rep = Validator("msign", MUON[1], framework="torch", dtype="bfloat16", params=params, runner=runner,
+                        contract="band:0.6,1.2,floor=0.005", scale_range=(-6, 10), examples=5, max_dim=6).run()
+        assert rep.passed, "\n".join(rep.summary_lines())
+        lo, hi = rep.to_json()["summary"]["band_diag_range_all"]
+        assert 0.6 <= lo and hi <= 1.2
+        # 3. Declared float32 in, undeclared bfloat16 out: a named dtype failure.
+        v = Validator("msign", MUON[1], framework="torch", dtype="float32", contract="band:0.6,1.2", examples=0,
+                      params=params, runner=runner)
+        cr = v.evaluate({"A": MatrixSpec(3, 3, log10_kappa=1)})
+        assert cr.state == "fail" and "returned dtype bfloat16, expected float32 (undeclared dtype change" in cr.reason
+    finally:
+        runner.close()
