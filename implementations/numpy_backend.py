@@ -409,23 +409,30 @@ class NumpyOps(OpSet):
         data) + γ_{2n+4}(‖Â‖_F + max|ŵ|)‖X̂‖_F (rounding) + A.err·‖X̂‖_F (input error)."""
         if A.m != A.n:
             raise InputError(f"eigvals needs a square matrix, got {A.shape}")
-        n = A.n
         w, V = np.linalg.eig(A.data)  # the implementation under test, in the working dtype
         w64 = np.asarray(w, dtype=np.complex128)
         V64 = np.asarray(V, dtype=np.complex128)
         A64 = np.asarray(A.data, dtype=np.float64)
-        u64 = 2.0 ** -53
-        fv = _fro64(np.abs(V64))
-        R = A64 @ V64 - V64 * w64[None, :]
-        # complex products cost up to 2 roundings each (real A promoted to complex): γ_{2n+4}
-        res = (float(np.linalg.norm(R)) + gamma(2 * n + 4, u64) * (_fro64(A64) + float(np.max(np.abs(w64)))) * fv
-               + A.err * fv)
-        sv = np.linalg.svd(V64, compute_uv=False)
-        smin = float(sv[-1]) - svd_backward_factor(n, n, u64) * fv
-        rho = res / smin * (1 + 4 * u64) if smin > 0 and np.all(np.isfinite(w64)) else INF
-        out = []
-        for i in range(n):
-            others = [abs(w64[i] - w64[j]) for j in range(n) if j != i]
-            isolated = rho < INF and all(d > 2 * rho for d in others)
-            out.append(CVal(float(w64[i].real), float(w64[i].imag), rho if isolated else INF))
-        return out
+        return bauer_fike_cvals(A64, w64, V64, A.err)
+
+
+def bauer_fike_cvals(A64: np.ndarray, w64: np.ndarray, V64: np.ndarray, a_err: float) -> list[CVal]:
+    """Radii for computed eigenpairs (w64, V64) of A64 (see NumpyOps.eigvals for the argument):
+    ρ = ‖R‖_F/σ_min(X̂) with R = A X̂ − X̂ Ŵ bounded in float64 (γ_{2n+4}: complex products cost
+    up to 2 roundings each), plus the input error; a disc not isolated from the others is
+    unbounded.  Shared by every backend so that the derivation lives in one place."""
+    n = A64.shape[0]
+    u64 = 2.0 ** -53
+    fv = _fro64(np.abs(V64))
+    R = A64 @ V64 - V64 * w64[None, :]
+    res = (float(np.linalg.norm(R)) + gamma(2 * n + 4, u64) * (_fro64(A64) + float(np.max(np.abs(w64)))) * fv
+           + a_err * fv)
+    sv = np.linalg.svd(V64, compute_uv=False)
+    smin = float(sv[-1]) - svd_backward_factor(n, n, u64) * fv
+    rho = res / smin * (1 + 4 * u64) if smin > 0 and np.all(np.isfinite(w64)) else INF
+    out = []
+    for i in range(n):
+        others = [abs(w64[i] - w64[j]) for j in range(n) if j != i]
+        isolated = rho < INF and all(d > 2 * rho for d in others)
+        out.append(CVal(float(w64[i].real), float(w64[i].imag), rho if isolated else INF))
+    return out

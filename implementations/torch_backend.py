@@ -529,25 +529,14 @@ class TorchOps(OpSet):
         NumpyOps.eigvals (repeated here on torch's eigenpairs)."""
         if A.m != A.n:
             raise InputError(f"eigvals needs a square matrix, got {A.shape}")
-        n = A.n
         with self._ctx("eigvals"):
             w, V = torch.linalg.eig(A.data)  # the implementation under test
         w64 = w.detach().to("cpu", torch.complex128).numpy()
         V64 = V.detach().to("cpu", torch.complex128).numpy()
         A64 = _np64(A.data)
-        fv = float(np.linalg.norm(np.abs(V64)))
-        R = A64 @ V64 - V64 * w64[None, :]
-        res = (float(np.linalg.norm(R)) + gamma(n + 2, U64) * (float(np.linalg.norm(A64)) + float(np.max(np.abs(w64)))) * fv
-               + A.err * fv)
-        sv = np.linalg.svd(V64, compute_uv=False)
-        smin = float(sv[-1]) - svd_backward_factor(n, n, U64) * fv
-        rho = res / smin * (1 + 4 * U64) if smin > 0 and np.all(np.isfinite(w64)) else INF
-        out = []
-        for i in range(n):
-            others = [abs(w64[i] - w64[j]) for j in range(n) if j != i]
-            isolated = rho < INF and all(d > 2 * rho for d in others)
-            out.append(CVal(float(w64[i].real), float(w64[i].imag), rho if isolated else INF))
-        return out
+        from matspec.implementations.numpy_backend import bauer_fike_cvals
+
+        return bauer_fike_cvals(A64, w64, V64, A.err)
 
 
 def torch_backends() -> list[TorchOps]:

@@ -1,7 +1,6 @@
 """The Newton–Schulz reference implementations (matspec.implementations.newton_schulz)."""
 from __future__ import annotations
 
-from fractions import Fraction
 
 import mpmath
 import numpy as np

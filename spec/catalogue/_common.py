@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from matspec.claim import Claim, Outcome, Provenance
 
 SEED_004 = "004_22c25d75eff01b16.txt"
+SEED_002 = "002_9bcd222323c34815.txt"
 
 # torch 2.13 has no CPU bfloat16 kernel for SVD, eigh or LU ("linalg_svd_cpu" not implemented
 # for 'BFloat16'; matrix_norm 2/nuc: "Low precision dtypes not supported"), and matspec never
@@ -18,6 +19,11 @@ NO_BF16_LINALG = {"torch-cpu-bfloat16": Outcome.UNSUPPORTED}
 
 def src(section: str, statement: str, seed: str = SEED_004) -> Provenance:
     return Provenance(seed, section, statement)
+
+
+def src2(section: str, statement: str) -> Provenance:
+    """Provenance in seed 002 (msign, Newton–Schulz, mclip, HiPPO)."""
+    return Provenance(SEED_002, section, statement)
 
 
 class Registry(list):

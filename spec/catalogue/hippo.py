@@ -6,7 +6,6 @@ dc/dt = (A c + B f)/t.  ``GallerySpec('hippo_legs', n)`` holds A exactly.
 from __future__ import annotations
 
 import math
-import time
 from math import factorial
 
 import mpmath
@@ -18,14 +17,9 @@ from matspec.gallery import GallerySpec
 from matspec.inputs import ArraySpec, OrthogonalSpec
 from matspec.values import Val, eq, holds_that, le, lt
 
-from ._common import NO_BF16_LINALG, Registry, src
+from ._common import NO_BF16_LINALG, Registry, src2
 
 CLAIMS = Registry()
-SEED_002 = "002_9bcd222323c34815.txt"
-
-
-def src2(section: str, statement: str):
-    return src(section, statement, seed=SEED_002)
 
 
 _DIMS = st.integers(1, 8)

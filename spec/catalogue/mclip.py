@@ -16,14 +16,9 @@ from matspec.inputs import ArraySpec
 from matspec.strategies import matrices
 from matspec.values import Val, eq, holds_that, le
 
-from ._common import NO_BF16_LINALG, Registry, src
+from ._common import NO_BF16_LINALG, Registry, src2
 
 CLAIMS = Registry()
-SEED_002 = "002_9bcd222323c34815.txt"
-
-
-def src2(section: str, statement: str):
-    return src(section, statement, seed=SEED_002)
 
 
 def _zero(ops, A, text):

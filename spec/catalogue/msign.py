@@ -16,14 +16,9 @@ from matspec.implementations.base import Domain, Mat
 from matspec.strategies import half_scale, matrices
 from matspec.values import eq, le
 
-from ._common import NO_BF16_LINALG, Registry, src
+from ._common import NO_BF16_LINALG, Registry, src2
 
 CLAIMS = Registry()
-SEED_002 = "002_9bcd222323c34815.txt"
-
-
-def src2(section: str, statement: str):
-    return src(section, statement, seed=SEED_002)
 
 
 def _full_rank(d: Domain, max_kappa: int = 6, **kw):

@@ -19,16 +19,11 @@ from matspec.implementations import newton_schulz as ns
 from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, MatrixSpec, OrthogonalSpec
 from matspec.strategies import SEEDS, dims, matrices
-from matspec.values import Val, eq, gt, holds_that, le, lt
+from matspec.values import Val, eq, gt, holds_that, le
 
-from ._common import NO_BF16_LINALG, Registry, src
+from ._common import NO_BF16_LINALG, Registry, src2
 
 CLAIMS = Registry()
-SEED_002 = "002_9bcd222323c34815.txt"
-
-
-def src2(section: str, statement: str):
-    return src(section, statement, seed=SEED_002)
 
 
 def _undecided(text):
