@@ -1,4 +1,4 @@
-"""The ``matspec`` command: run / list / show / replay / validate."""
+"""The ``matspec`` command: run / report / list / show / replay / validate."""
 from __future__ import annotations
 
 import argparse
@@ -79,11 +79,55 @@ def cmd_run(args) -> int:
         for m in r.backend_mismatches():
             print(f"      backend mismatch: {m}")
     print(f"wrote {jp} and {mp_}")
+    if not args.no_report:
+        _write_report(Path(args.out), jp, seed=args.seed,
+                      examples=args.accuracy_examples or _REPORT_EXAMPLES[args.profile])
     disagreements = len(s["disagreements_with_record"]) + len(s["backend_mismatches"])
     if disagreements:
         print(f"{disagreements} claim(s) disagree with their recorded verdict or expected outcomes", file=sys.stderr)
         return 1
     return 0
+
+
+# Accuracy-sweep examples per cell when `matspec run` writes the report: smoke keeps the run quick.
+_REPORT_EXAMPLES = {"smoke": 1, "default": 4, "heavy": 20}
+
+
+def _write_report(out: Path, claims_path: Path | None, *, seed: int, examples: int) -> dict:
+    from tqdm import tqdm
+
+    from matspec.reports.accuracy import KAPPA_BUCKETS, SIZES
+    from matspec.reports.html import generate
+
+    bar = tqdm(total=len(KAPPA_BUCKETS) * len(SIZES) * examples, desc="accuracy", unit="input",
+               file=sys.stderr, disable=None)
+    rep, paths = generate(out_dir=out, claims_path=claims_path, seed=seed, examples=examples,
+                          progress=lambda: bar.update(1))
+    bar.close()
+    cells = rep["accuracy"]["cells"]
+    bad = [c for c in cells if c["status"] in ("exceeds", "error")]
+    print(f"accuracy: {len(cells)} cells in {rep['accuracy']['seconds']} s, {len(bad)} exceed their bound or raised")
+    for c in bad:
+        print(f"  {c['status']}: {c['op']} on {c['backend']}, n={c['n']}, kappa 1e{c['kappa_bucket'][0]}-1e{c['kappa_bucket'][1]}")
+    print(f"wrote {paths['json']}, {paths['md']} and {paths['html']}")
+    return rep
+
+
+def cmd_report(args) -> int:
+    from matspec.reports.html import ReportInputError
+
+    claims = Path(args.from_) if args.from_ else Path(args.out) / "claims.json"
+    if args.from_ and not claims.exists():
+        print(f"matspec report: --from {claims} does not exist", file=sys.stderr)
+        return 2
+    if not claims.exists():
+        print(f"(no {claims}: the report has no claims section; `matspec run` writes one)", file=sys.stderr)
+    try:
+        rep = _write_report(Path(args.out), claims, seed=args.seed, examples=args.accuracy_examples)
+    except ReportInputError as exc:
+        print(f"matspec report: {exc}", file=sys.stderr)
+        return 2
+    return 1 if any(c["status"] in ("exceeds", "error") for c in rep["accuracy"]["cells"]) else 0
 
 
 def cmd_list(args) -> int:
@@ -179,7 +223,17 @@ def main(argv=None) -> int:
     r.add_argument("--no-backends", action="store_true", help="math level only (oracle)")
     r.add_argument("-j", "--jobs", type=_positive_int, default=1,
                    help="evaluate claims in N worker processes (same results as -j 1)")
+    r.add_argument("--no-report", action="store_true", help="skip the accuracy report (report.json / .md / index.html)")
+    r.add_argument("--accuracy-examples", type=_positive_int, default=None,
+                   help="accuracy-sweep inputs per cell for the report (default: from --profile)")
     r.set_defaults(fn=cmd_run)
+    rep = sub.add_parser("report", help="write report.json, report.md and index.html (accuracy tables, claims, plots)")
+    rep.add_argument("--out", default="matspec-out", help="folder for the report (default matspec-out)")
+    rep.add_argument("--from", dest="from_", default=None,
+                     help="the claims.json of a `matspec run` (default: OUT/claims.json)")
+    rep.add_argument("--accuracy-examples", type=_positive_int, default=4, help="inputs per accuracy cell (default 4)")
+    rep.add_argument("--seed", type=_seed, default=0)
+    rep.set_defaults(fn=cmd_report)
     ls = sub.add_parser("list", help="list the claims")
     ls.add_argument("--topic")
     ls.set_defaults(fn=cmd_list)
