@@ -9,6 +9,7 @@ import pytest
 
 from matspec.catalogue import all_claims, get_claim
 from matspec.catalogue import hippo, mclip
+from matspec.catalogue.svd_facts import _hessian_cost
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Mat
 from matspec.oracles import OracleOps
@@ -37,6 +38,9 @@ def _swapped_bounds(lo, hi, x):
 
 
 MATH_ONLY_PLANTED = {
+    "svd_facts.hessian_memory_and_cost": ("bytes counted as bits, inverse as 2n²", lambda form: check_form(
+        Form(form.text, lambda ops, n: _hessian_cost(ops, n, figures=_hessian_bits_not_bytes), form.inputs,
+             examples=form.examples), OracleOps(), profile="smoke", seed=7)),
     "msign.frechet_derivative": ("oracle polar factor as VUᵀ", lambda form: check_form(
         form, _OraclePolarWrongOrder(), profile="smoke", seed=7)),
     "mclip.scalar_identity": ("α and β swapped in the formula", lambda form: check_form(
@@ -52,6 +56,14 @@ def _legendre_with(d, p):
                             moment=_wrong_moment)
     from matspec.values import Val, eq
     return eq(Val(r, mpmath.mpf(10) ** -45), 0, "ODE residual with the planted moment")
+
+
+def _hessian_bits_not_bytes(n, bytes_per_entry=4):
+    # a units slip: counting bits as bytes
+    from matspec.catalogue.svd_facts import hessian_figures
+
+    f = hessian_figures(n, bytes_per_entry)
+    return {**f, "bytes": f["bytes"] // 8, "sym_bytes": f["sym_bytes"] // 8, "inverse_flops": 2 * n ** 2}
 
 
 def _true_form(c):
