@@ -15,7 +15,6 @@ import time
 
 import numpy as np
 
-from matspec.catalogue.newton_schulz import _pe6
 from matspec.implementations import newton_schulz as ns
 
 
@@ -34,7 +33,7 @@ def mclip_svd_np(M):
 
 
 def mclip_v3(M, eye, sync=lambda: None):
-    sched = _pe6()
+    sched = ns.polar_express_extended(1)
     Q = ns.iterate(M, sched)
     G = M.T @ M
     out = ((Q + M) @ ns.iterate(G + eye, sched) + (Q - M) @ ns.iterate(G - eye, sched)) / 2

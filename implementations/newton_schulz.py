@@ -32,7 +32,6 @@ class Schedule:
     coeffs: tuple[tuple[str, str, str], ...]  # (a, b, c) per step, exact decimal/rational strings
     source: str
     safety: str = "1"  # X₀ = A/(safety·‖A‖_F)
-    what_is_said: str = ""
 
     @property
     def steps(self) -> int:
@@ -58,7 +57,7 @@ class Schedule:
     def with_steps(self, steps: int) -> "Schedule":
         """The schedule cut to / extended by repeating its last step to ``steps`` steps."""
         rows = list(self.coeffs[:steps]) + [self.coeffs[-1]] * max(0, steps - self.steps)
-        return Schedule(f"{self.name}[{steps}]", tuple(rows), self.source, self.safety, self.what_is_said)
+        return Schedule(f"{self.name}[{steps}]", tuple(rows), self.source, self.safety)
 
 
 def _pe_rows():
@@ -76,24 +75,32 @@ def _pe_rows():
 
 SCHEDULES: dict[str, Schedule] = {s.name: s for s in [
     Schedule("cubic", (("3/2", "-1/2", "0"),) * 10,
-             "seed 002 §2.3 (classic Newton–Schulz, c = 0)",
-             what_is_said="quadratic convergence to sign(x); slow for small σ (σ₀ = 0.1 needs 10 steps to exceed 0.9)"),
+             "seed 002 §2.3 (classic Newton–Schulz, c = 0)"),
     Schedule("muon_quintic", (("3.4445", "-4.7750", "2.0315"),) * 5,
-             "Keller Jordan's Muon (zeropower_via_newtonschulz5), 5 steps",
-             what_is_said="the quintic Muon uses; not a fixed-point iteration (a + b + c ≠ 1)"),
+             "Keller Jordan's Muon (zeropower_via_newtonschulz5), 5 steps"),
     Schedule("doc_table", (("4.140", "-7.553", "3.571"), ("3.892", "-6.637", "2.973"),
                            ("3.668", "-6.456", "3.021"), ("3.248", "-6.211", "3.292"),
                            ("2.792", "-5.759", "3.796"), ("3.176", "-5.507", "4.048")),
-             "seed 002 §2.3 table / §4.3 code block ('YouJiacheng variable coefficients'), as printed",
-             what_is_said="raises the smallest singular value from 0.72 to 0.95 (vs 0.82 for the standard method)"),
+             "seed 002 §2.3 table / §4.3 code block ('YouJiacheng variable coefficients'), as printed"),
     Schedule("youjiacheng", (("3955/1024", "-8306/1024", "5008/1024"), ("3735/1024", "-6681/1024", "3463/1024"),
                              ("3799/1024", "-6499/1024", "3211/1024"), ("4019/1024", "-6385/1024", "2906/1024"),
                              ("2677/1024", "-3029/1024", "1162/1024"), ("2172/1024", "-1833/1024", "682/1024")),
-             "YouJiacheng's published 6-step schedule (coefficients /1024)",
-             what_is_said="the schedule the document's table claims to be"),
+             "YouJiacheng's published 6-step schedule (coefficients /1024)"),
     Schedule("polar_express", _pe_rows(), "Polar Express (Amsel et al. 2025, arXiv:2505.16932, Algorithm 1), 5 steps",
-             safety="1.01", what_is_said="optimal in the worst case at every step for σ ∈ [l, 1]"),
+             safety="1.01"),
 ]}
+
+
+# Polar Express's limit polynomial: its published list ends with (1.875, −1.25, 0.375) for every
+# further step ("subsequent coeffs equal this numerically"); no safety division on it.
+PE_LIMIT = ("1.875", "-1.25", "0.375")
+
+
+def polar_express_extended(extra_steps: int) -> Schedule:
+    """Polar Express's 5 published steps followed by ``extra_steps`` steps of its limit polynomial:
+    a schedule that converges to msign (the 5-step one stops in a band around 1)."""
+    s = SCHEDULES["polar_express"]
+    return Schedule(f"polar_express+{extra_steps}", s.coeffs + (PE_LIMIT,) * extra_steps, s.source, s.safety)
 
 
 def get_schedule(name: str) -> Schedule:
@@ -277,17 +284,17 @@ def iterate(A, schedule, steps: int | None = None, return_norms: bool = False, n
         X = X / (float(Fraction(s.safety)) * nrm)
     for a, b, c in rows:
         if return_norms:
-            norms.append(_fro(X))
+            norms.append(_norms(X))
         G = X @ X.T
         B = b * G + c * (G @ G)
         X = a * X + B @ X
     if return_norms:
-        norms.append(_fro(X))
+        norms.append(_norms(X))
     out = X.T if tall else X
     return (out, norms) if return_norms else out
 
 
-def _fro(X) -> tuple[float, float]:
+def _norms(X) -> tuple[float, float]:
     """(‖X‖_F, an upper bound on ‖X‖₂) of a computed iterate, evaluated in float64.
 
     The spectral norm (float64 SVD, relative error far below 1e-8 at any size used here) gives a

@@ -458,9 +458,9 @@ def _mp(X64):
 
 
 def _mp_fro(M):
-    import mpmath
+    from matspec.oracles.mp import _fro
 
-    return mpmath.sqrt(mpmath.fsum(x * x for x in M))
+    return _fro(M)
 
 
 def _fnum(x) -> float:

@@ -5,7 +5,6 @@ dc/dt = (A c + B f)/t.  ``GallerySpec('hippo_legs', n)`` holds A exactly.
 """
 from __future__ import annotations
 
-import math
 from math import factorial
 
 import mpmath
@@ -171,25 +170,12 @@ CLAIMS.add(
 # eigenvalue sensitivity after an orthogonal change of basis (empirical)
 # ----------------------------------------------------------------------------------
 
-def _hippo_np(n):
-    A = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i):
-            A[i, j] = -math.sqrt((2 * i + 1) * (2 * j + 1))
-        A[i, i] = -(i + 1)
-    return A
-
-
 def _eigvec_cond(n: int) -> float:
     """κ₂ of A's eigenvector matrix, columns normalised, computed exactly enough: A is triangular
     with distinct eigenvalues, so V is triangular by back-substitution at 60 digits and κ₂(V) comes
     from mpmath's SVD of it."""
     with mpmath.workdps(60 + 2 * n):
-        A = mpmath.matrix(n, n)
-        for i in range(n):
-            for j in range(i):
-                A[i, j] = -mpmath.sqrt((2 * i + 1) * (2 * j + 1))
-            A[i, i] = -(i + 1)
+        A = GallerySpec("hippo_legs", n).to_mp(60 + 2 * n)
         V = mpmath.matrix(n, n)
         for k in range(n):  # eigenvector for λ = −(k+1): zero above k, 1 at k, solve below
             lam = A[k, k]
@@ -210,7 +196,7 @@ def _measure_eig():
     u = 2.0 ** -53
     for n in (4, 8, 16, 24, 32):
         Q, _ = OrthogonalSpec(n=n, seed=1).to_numpy()
-        A = _hippo_np(n)
+        A, _ = GallerySpec("hippo_legs", n).to_numpy()
         B = Q @ A @ Q.T
         w = np.linalg.eigvals(B)
         w = np.sort_complex(w)

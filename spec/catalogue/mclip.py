@@ -324,11 +324,10 @@ def _measure_bf16_versions():
     import numpy as np
     import torch
 
-    from matspec.catalogue.newton_schulz import _pe6
     from matspec.implementations import newton_schulz as ns
     from matspec.inputs import MatrixSpec
 
-    sched = _pe6()
+    sched = ns.polar_express_extended(1)
 
     def msign(X):
         return ns.iterate(X, sched)

@@ -462,17 +462,12 @@ _BF16_SHAPES = ((64, 64), (64, 256))
 _BF16_SPECTRA = (("log_uniform", 2), ("geometric", 3), ("clustered", 1))
 
 
-def _pe6():
-    """Polar Express's 5 published steps plus one step of its limit polynomial (1.875, −1.25, 0.375):
-    a 6-step schedule that actually converges, so precision is not masked by the schedule's band."""
-    s = ns.SCHEDULES["polar_express"]
-    return ns.Schedule("polar_express+1", s.coeffs + (("1.875", "-1.25", "0.375"),), s.source, s.safety)
-
-
 def _measure_bf16_orthogonality():
     import torch  # noqa: F401  (the claim is about torch's bfloat16 arithmetic)
 
-    schedules = {"youjiacheng": "youjiacheng", "polar_express+1": _pe6()}
+    # Polar Express + one limit step: a 6-step schedule that converges, so that precision is not
+    # masked by the schedule's band
+    schedules = {"youjiacheng": "youjiacheng", "polar_express+1": ns.polar_express_extended(1)}
     out = {}
     for label, sched in schedules.items():
         for dtype in ("float64", "float32", "bfloat16"):
@@ -628,8 +623,7 @@ def _steps_to(X, schedule, tol=1e-2, cap=40):
 
 
 def _measure_adaptive():
-    pe = ns.SCHEDULES["polar_express"]
-    pe_long = ns.Schedule("polar_express+limit", pe.coeffs + (("1.875", "-1.25", "0.375"),) * 35, pe.source, pe.safety)
+    pe_long = ns.polar_express_extended(35)
     cubic = ns.SCHEDULES["cubic"].with_steps(40)
     table = {}
     for label, sched in (("polar_express", pe_long), ("cubic", cubic)):
