@@ -57,6 +57,29 @@ except ImportError:  # pragma: no cover - exercised only without the dependency
 # Refinement steps before giving up: 50 digits take 4–5 (see the module docstring); the
 # rest is headroom for κ- and gap-slowed convergence.
 MAX_STEPS = 8
+
+_BLAS = {"controller": None}
+
+
+def _one_blas_thread(fn):
+    """Run the route with BLAS on one thread.  The float64 start is a 64×64 LAPACK call
+    (about 1 ms); with OpenBLAS's default thread per core it took 100–150 ms whenever another
+    process held a core (threads spin-waiting for each other), doubling the route's time."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if _BLAS["controller"] is None:
+            try:
+                from threadpoolctl import ThreadpoolController
+                _BLAS["controller"] = ThreadpoolController()
+            except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+                _BLAS["controller"] = False
+        if not _BLAS["controller"]:
+            return fn(*args, **kwargs)
+        with _BLAS["controller"].limit(limits=1, user_api="blas"):
+            return fn(*args, **kwargs)
+    return wrapper
 EXTRA_BITS = 20  # arb precision above the working precision
 
 
@@ -101,11 +124,18 @@ def _tuples(A: mpmath.matrix) -> list:
     return out
 
 
-def fro(A: mpmath.matrix, dps: int) -> mpmath.mpf:
-    """‖A‖_F as mp._fro computes it (fsum of squares at dps), reading the entries directly."""
-    make = mpmath.mp.make_mpf
+def fro(A: mpmath.matrix, dps: int, tup=None) -> mpmath.mpf:
+    """‖A‖_F at dps.  The entries are dyadic (man·2^exp), so the sum of squares is formed
+    exactly as one integer over 2^(2·min exp); only the final sqrt rounds (mpmath's fsum of
+    4096 mpf squares cost 30 ms at n = 64, this costs 2)."""
+    tup = tup if tup is not None else _tuples(A)
+    nz = [(man, exp) for s, man, exp, bc in tup if man]
+    if not nz:
+        return mpmath.mpf(0)
+    e0 = min(exp for man, exp in nz)
+    total = sum((man * man) << (2 * (exp - e0)) for man, exp in nz)
     with mpmath.workdps(dps):
-        return mpmath.sqrt(mpmath.fsum([make(t) for t in _tuples(A) if t[1]], squared=True))
+        return mpmath.sqrt(mpmath.mp.make_mpf(libmp.from_man_exp(total, 2 * e0, mpmath.mp.prec + 10)))
 
 
 def _arb_exact(A: mpmath.matrix, E: int, tup=None):
@@ -122,8 +152,11 @@ def _float_start(A: mpmath.matrix, E: int, tup=None) -> np.ndarray:
     return np.array(vals, dtype=float).reshape(A.rows, A.cols)
 
 
-def _floats(M) -> np.ndarray:
-    return np.array([float(x) for x in M.entries()], dtype=float).reshape(M.nrows(), M.ncols())
+def _floats(M, ent=None) -> np.ndarray:
+    """M's midpoints rounded to float64 (``ent``: M.entries() when the caller holds them —
+    listing a 64×64 full-precision ball matrix costs ~3 ms)."""
+    ent = M.entries() if ent is None else ent
+    return np.fromiter(map(float, ent), dtype=float, count=len(ent)).reshape(M.nrows(), M.ncols())
 
 
 def _arb_of_floats(X: np.ndarray):
@@ -238,8 +271,9 @@ def _check_float(X, what):
 # ----------------------------------------------------------------------------------
 
 def _svd_refine(Aa, Af: np.ndarray, prec: int, steps: int, dps: int):
-    """Refine the float64 SVD of the scaled m×n (m ≥ n) A.  Returns (U thin m×n, σ list of
-    arb, V n×n) as midpoint matrices, plus the number of steps taken."""
+    """Refine the float64 SVD of the scaled m×n (m ≥ n) A.  Returns (U m×m, σ list of arb,
+    V n×n) as midpoint matrices, the number of steps taken, and the balls R ⊇ I − UᵀU,
+    S ⊇ I − VᵀV evaluated on those factors at full precision."""
     m, n = Af.shape
     try:
         U0, s0, Vt0 = np.linalg.svd(Af, full_matrices=True)
@@ -264,7 +298,7 @@ def _svd_refine(Aa, Af: np.ndarray, prec: int, steps: int, dps: int):
         S = In - V.transpose() * V
         Tl, Rl, Sl = T.entries(), R.entries(), S.entries()
         sig = [Tl[i * n + i] / (1 - (Rl[i * m + i] + Sl[i * n + i]) / 2) for i in range(n)]
-        Rf, Sf, Tf = _floats(R), _floats(S), _floats(T)
+        Rf, Sf, Tf = _floats(R, Rl), _floats(S, Sl), _floats(T, Tl)
         sf = np.array([float(x) for x in sig])
         s1 = max(abs(sf).max(), 1e-300)
         hi = sf
@@ -328,31 +362,36 @@ def _svd_refine(Aa, Af: np.ndarray, prec: int, steps: int, dps: int):
             raise FastFailed("svd: refinement produced non-finite corrections")
         U = _mids(U + U * _arb_of_floats(F))
         V = _mids(V + V * _arb_of_floats(G))
-    return U, sig, V, taken
+    # The loop leaves only after a pass at full precision on the final U and V, so R and S
+    # are ball enclosures of I − UᵀU and I − VᵀV for exactly the factors returned.
+    return U, sig, V, taken, R, S
 
 
-def certify_svd(Aa, U, sig, V):
+def certify_svd(Aa, U, sig, V, gram_u=None, gram_v=None):
     """The plain route's SVD certificate ingredients for exact (midpoint) factors, in the
     scaled units of Aa: (‖A − U diag(σ) Vᵀ‖_F, ‖UᵀU − I‖_F, ‖VᵀV − I‖_F), rigorous upper
-    bounds.  U is m×n (thin), V is n×n, sig exact arbs."""
+    bounds.  U is m×n (thin), V is n×n, sig exact arbs.  ``gram_u``/``gram_v``: balls that
+    already enclose ±(UᵀU − I) and ±(VᵀV − I) (the refinement's last pass), else formed here."""
     n = V.nrows()
     Vt = V.transpose()
     res = _fro_upper(Aa - (U * _diag(sig)) * Vt)
-    eta_u = _fro_upper(U.transpose() * U - _eye(n))
-    eta_v = _fro_upper(Vt * V - _eye(n))
+    eta_u = _fro_upper(gram_u if gram_u is not None else U.transpose() * U - _eye(n))
+    eta_v = _fro_upper(gram_v if gram_v is not None else Vt * V - _eye(n))
     return res, eta_u, eta_v
 
 
-def svd(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS, certify=None):
+@_one_blas_thread
+def svd(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS, vectors: bool = True, tup=None):
     """Fast certified thin SVD.  Returns (U, s, Vt, residual, eta_u, eta_v, steps) with the
-    certificate ingredients as mpf (true units); raises FastFailed."""
+    certificate ingredients as mpf (true units); raises FastFailed.  ``vectors=False``
+    certifies the same way but returns U = Vt = None (converting 2n² balls to mpf is a
+    sixth of the route's time at n = 64, wasted when only σ is wanted)."""
     if not HAVE_FLINT:
         raise FastFailed("python-flint is not installed")
-    certify = certify or certify_svd
     if A.rows < A.cols:
-        U, s, Vt, res, eu, ev, k = svd(A.T, digits, dps, steps, certify)
-        return Vt.T, s, U.T, res, ev, eu, k
-    tup = _tuples(A)
+        U, s, Vt, res, eu, ev, k = svd(A.T, digits, dps, steps, vectors)
+        return (Vt.T if vectors else None), s, (U.T if vectors else None), res, ev, eu, k
+    tup = tup if tup is not None else _tuples(A)
     E = _scale_exp(tup)
     if E is None:
         raise FastFailed("svd: zero matrix")
@@ -360,8 +399,11 @@ def svd(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS, certify
     prec = _working_prec(dps)
     with _arb_prec(prec + EXTRA_BITS):
         Aa = _arb_exact(A, E, tup)
-        Ufull, sig, V, taken = _svd_refine(Aa, _float_start(A, E, tup), prec, steps, dps)
+        Ufull, sig, V, taken, R, S = _svd_refine(Aa, _float_start(A, E, tup), prec, steps, dps)
         U = _block(Ufull, 0, m, 0, n) if m > n else Ufull
+        # The thin U's Gram defect is the leading n×n block of the full one's; flipping the
+        # sign of, or permuting, columns below leaves both Frobenius norms unchanged.
+        gram_u = _block(R, 0, n, 0, n) if m > n else R
         # Exact midpoints; negative σ (a tiny σ that crossed zero) flips its v; descending.
         sig = [flint.arb(x.mid()) for x in sig]
         Vl = V.entries()
@@ -377,10 +419,10 @@ def svd(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS, certify
             U = flint.arb_mat(m, n, [Ul[i * n + j] for i in range(m) for j in order])
             V = flint.arb_mat(n, n, [Vl[i * n + j] for i in range(n) for j in order])
             sig = [sig[j] for j in order]
-        res, eta_u, eta_v = certify(Aa, U, sig, V)
+        res, eta_u, eta_v = certify_svd(Aa, U, sig, V, gram_u, S)
         with mpmath.workdps(dps):
-            Ump = _mp_matrix(U)
-            Vtmp = _mp_matrix(V.transpose())
+            Ump = _mp_matrix(U) if vectors else None
+            Vtmp = _mp_matrix(V.transpose()) if vectors else None
             s = [_mpf_of_mid(x, E) for x in sig]
             return (Ump, s, Vtmp, _mpf_upper(res, E), _mpf_upper(eta_u), _mpf_upper(eta_v), taken)
 
@@ -389,6 +431,7 @@ def svd(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS, certify
 # symmetric eigenproblem
 # ----------------------------------------------------------------------------------
 
+@_one_blas_thread
 def eigh(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS):
     """Eigenpairs of As = (A + Aᵀ)/2, descending.  Returns (lam, Q, residual ‖As Q − QΛ‖_F,
     eta ‖QᵀQ − I‖_F, asym ‖A − Aᵀ‖_F, steps) as mpf/mpmath (true units)."""
@@ -419,7 +462,7 @@ def eigh(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS):
             S = X.transpose() * As * X
             Rl, Sl = R.entries(), S.entries()
             lam = [Sl[i * n + i] / (1 - Rl[i * n + i]) for i in range(n)]
-            Rf, Sf = _floats(R), _floats(S)
+            Rf, Sf = _floats(R, Rl), _floats(S, Sl)
             lf = np.array([float(x) for x in lam])
             l1 = max(np.abs(lf).max(), 1e-300)
             lo = np.array([float(x - float(x)) for x in lam])
@@ -450,7 +493,8 @@ def eigh(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS):
         X = flint.arb_mat(n, n, [Xl[r * n + i] for r in range(n) for i in order])
         lam = [lam[i] for i in order]
         res = _fro_upper(As * X - X * _diag(lam))
-        eta = _fro_upper(X.transpose() * X - In)
+        eta = _fro_upper(R)  # the last pass's full-precision I − XᵀX, on the final X (norm
+        # unchanged by the column permutation)
         asym = _fro_upper(Aa - Aa.transpose())
         with mpmath.workdps(dps):
             return ([_mpf_of_mid(x, E) for x in lam], _mp_matrix(X), _mpf_upper(res, E),
@@ -461,6 +505,7 @@ def eigh(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS):
 # inverse, solve, products
 # ----------------------------------------------------------------------------------
 
+@_one_blas_thread
 def inv(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS):
     """Newton–Schulz-refined inverse.  Returns (X, r) with r a rigorous upper bound of
     ‖I − AX‖_F (the plain route's certificate ingredient), X exact mpf; raises FastFailed."""

@@ -331,3 +331,49 @@ def test_run_parallel_equals_sequential():
     assert [r.claim.id for r in par] == ids
     assert no_seconds(strip(seq)) == no_seconds(strip(par))
     assert all(r.stated.examples > 0 for r in par)
+
+
+@pytest.mark.parametrize("m, n, mode, kappa", [(6, 4, "clustered", 8), (4, 6, "repeated", 2), (5, 5, "geometric", 16)])
+def test_reused_gram_defects_bound_the_returned_factors(m, n, mode, kappa):
+    """The fast SVD takes ‖UᵀU − I‖_F and ‖VᵀV − I‖_F from its refinement's last pass
+    instead of recomputing them: they must still bound the factors it returns (tall, wide,
+    reordered and sign-flipped columns included), as the plain evaluation shows."""
+    A = make(m, n, mode, kappa, 31 + m + kappa)
+    U, s, Vt, res, eu, ev, _ = F.svd(A, DIGITS, DPS)
+    with mpmath.workdps(DPS + 20):
+        assert O._gram_defect(U, "cols") <= eu * (1 + mpmath.mpf(2) ** -40)
+        assert O._gram_defect(Vt, "rows") <= ev * (1 + mpmath.mpf(2) ** -40)
+        assert O._fro(A - O._scale_cols(U, s) * Vt) <= res * (1 + mpmath.mpf(2) ** -40)
+
+
+@pytest.mark.parametrize("m, n", [(5, 5), (7, 3), (3, 7)])
+def test_svdvals_without_vectors_equals_svd(m, n):
+    A = make(m, n, "log_uniform", 6, 40 + m)
+    v = O.svdvals(A, DIGITS)
+    assert v.tier == "fast"
+    O.cache_clear()
+    r = O.svd(A, DIGITS)
+    assert v[0] == r[1] and v.sigma_bounds == r.sigma_bounds and v[1] == r[3]
+    # an SVD already in the cache answers svdvals without a new computation
+    computed = dict(O.cache_info()["tiers"])
+    assert O.svdvals(A, DIGITS)[0] == r[1]
+    assert O.cache_info()["tiers"] == computed  # no route ran again
+    with O.use_route("plain"):
+        p = O.svdvals(A, DIGITS)
+    assert p.tier == "plain"
+    with mpmath.workdps(DPS):
+        assert max(abs(x - y) for x, y in zip(p[0], v[0])) <= p[1] + v[1]
+
+
+def test_mpmath_input_is_still_validated():
+    A = mpmath.matrix([[1, 2], [3, 4]])
+    A[1, 0] = mpmath.nan
+    with pytest.raises(O.InputError, match="NaN or Inf"):
+        O.svdvals(A)
+    A[1, 0] = mpmath.inf
+    with pytest.raises(O.InputError, match="NaN or Inf"):
+        O.svd(A)
+    B = mpmath.matrix([[1, 2], [3, 4]])
+    C = O.as_mp_matrix(B)
+    C[0, 0] = 9  # a copy, not an alias of the caller's matrix
+    assert B[0, 0] == 1
