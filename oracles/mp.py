@@ -696,6 +696,12 @@ def eigvalsh(A, digits: int = DEFAULT_DIGITS) -> Result:
 def _eig_compute(A: mpmath.matrix, digits: int) -> Result:
     dps = working_dps(digits)
     n = A.rows
+    if n == 1:
+        # mpmath.eig returns (E, ER, EL) for 1×1 input even when no vectors are asked for,
+        # which broke the unpacking below; the eigenvalue is the entry itself, exactly.
+        with mpmath.workdps(dps):
+            return Result(([mpmath.mpc(A[0, 0])], [mpmath.mpf(0)]), bound=mpmath.mpf(0), residuals=[mpmath.mpf(0)],
+                          tier="plain", precision_gaps=[mpmath.mpf(0)], fro=abs(A[0, 0]), dps=dps, digits=digits)
     with mpmath.workdps(dps + 20):
         E_hi = [mpmath.mpc(x) for x in _call_mpmath("eig", mpmath.eig, A, left=False, right=False)]
     with mpmath.workdps(dps):

@@ -255,6 +255,13 @@ def test_eig_rotation_and_triangular():
         assert abs(v - e) <= b
 
 
+def test_eig_of_1x1_is_the_entry():
+    # mpmath.eig answers 1×1 input with a 3-tuple even without vectors; the oracle must not
+    # mistake it for the eigenvalues.
+    vals, bounds = O.eig([[-2.75]])
+    assert vals == [mpmath.mpc(-2.75)] and bounds == [0]
+
+
 def test_eig_refuses_a_defective_eigenvalue():
     # A = S J Sᵀ-like similarity with integer entries: S unit lower triangular (integer
     # inverse), J the nilpotent 6×6 Jordan block.  All eigenvalues are exactly 0, but a
@@ -552,3 +559,48 @@ def test_oracle_agrees_with_numpy_float64(seed):
     ]:
         diff = ora.norm(ora.sub(fa, ora.mat(fb.data)), "fro")
         assert diff.mid <= fa.err + fb.err + diff.rad
+
+
+def test_oracle_cond_lstsq_tikhonov_power_hippo_known_values():
+    """Closed forms: κ of a diagonal, least squares on a 2×1 and 1×2 system, Tikhonov on a scalar,
+    power iteration on a diagonal (whose exact iterates are known), HiPPO-LegS entries."""
+    ops = OracleOps()
+    D = ops.mat(ArraySpec.of([[2.0, 0.0], [0.0, -2.0 ** -10]]))
+    for p in ("2", "1", "inf"):
+        assert eq(ops.cond(D, p), 2048, f"κ_{p}(diag(2, −2⁻¹⁰))").ok and ops.cond(D, p).rad < 1e-40
+    with mpmath.workdps(60):
+        assert eq(ops.cond(D, "fro"), mpmath.sqrt(4 + mpmath.mpf(2) ** -20) * mpmath.sqrt(mpmath.mpf(0.25) + 2 ** 20), "κ_F").ok
+    T = ops.mat(ArraySpec.of([[1.0], [1.0]]))  # tall: x = mean of b
+    x = ops.lstsq(T, ops.mat(ArraySpec.column([1.0, 3.0])))
+    assert eq(ops.entry(x, 0, 0), 2, "LS mean").ok and x.err < 1e-40
+    W = ops.mat(ArraySpec.of([[3.0, 4.0]]))  # wide: minimum-norm x = Aᵀ(AAᵀ)⁻¹b
+    x = ops.lstsq(W, ops.mat(ArraySpec.column([25.0])))
+    assert eq(ops.entry(x, 0, 0), 3, "min-norm x₁").ok and eq(ops.entry(x, 1, 0), 4, "min-norm x₂").ok
+    t = ops.tikhonov_solve(ops.mat(ArraySpec.of([[2.0]])), ops.mat(ArraySpec.column([3.0])), 0.5)
+    assert eq(ops.entry(t, 0, 0), mpmath.mpf(6) / mpmath.mpf(4.5), "(a² + λ)⁻¹ab").ok
+    # diag(3, 1): v_t ∝ (9^t g₁, g₂); estimate ‖Av_T‖ from the same start vector
+    from matspec.implementations.power_iteration import start_vector
+
+    g = start_vector(2, 7)
+    for iters in (1, 4):
+        with mpmath.workdps(60):
+            v = [mpmath.mpf(9) ** iters * g[0], mpmath.mpf(g[1])]
+            want = mpmath.sqrt((3 * v[0]) ** 2 + v[1] ** 2) / mpmath.sqrt(v[0] ** 2 + v[1] ** 2)
+        got = ops.power_norm(ops.mat(ArraySpec.of([[3.0, 0.0], [0.0, 1.0]])), iters, seed=7)
+        assert eq(got, want, f"power estimate after {iters}").ok and got.rad < 1e-40
+    assert not eq(ops.power_norm(ops.mat(ArraySpec.of([[3.0, 0.0], [0.0, 1.0]])), 1, seed=7), 3, "not σ₁").ok
+    A, B = ops.hippo_legs(3)
+    with mpmath.workdps(60):
+        assert eq(ops.entry(A, 2, 0), -mpmath.sqrt(5), "A₂₀").ok and eq(ops.entry(A, 1, 1), -2, "A₁₁").ok
+        assert ops.entry(A, 0, 2).mid == 0 and eq(ops.entry(B, 2, 0), mpmath.sqrt(10), "B₂").ok
+
+
+def test_oracle_new_ops_undecided_when_singular():
+    ops = OracleOps()
+    R = ops.mat(MatrixSpec(4, 4, mode="rank_deficient", rank=2, seed=1))
+    for p in ("2", "1", "inf", "fro"):
+        v = ops.cond(R, p)
+        assert v.rad == mpmath.inf and mpmath.isfinite(v.mid)
+    b = ops.mat(ArraySpec.column([1.0, 2.0, 3.0, 4.0]))
+    assert ops.lstsq(R, b).err == mpmath.inf
+    assert mpmath.isfinite(ops.tikhonov_solve(R, b, 0.25).err)
