@@ -14,7 +14,9 @@ rounding, construction and every op applied so far).  Scalars travel as
 Canonical op ids (shared with reports and ``validate``): ``norm(kind, p | k)`` with kind in
 NORM_KINDS, ``svdvals``, ``induced(p, q)``, ``vnorm(p)``, ``matmul``, ``trace``, ``inner``,
 ``lowrank(k)``, ``svt(lam)``, ``polar`` (msign by SVD), ``eigvalsh``; optional (non-abstract,
-default `unsupported`): ``solve``, ``inv``, ``eigvals`` (general, complex, as :class:`CVal`).
+default `unsupported`): ``solve``, ``inv``, ``eigvals`` (general, complex, as :class:`CVal`),
+``cond(p)``, ``lstsq``, ``tikhonov_solve(lam)``, ``power_norm(iters, seed)``, ``hippo_legs(n)``,
+``newton_schulz(schedule, steps)``, ``mclip(lo, hi)``.
 """
 from __future__ import annotations
 
@@ -42,6 +44,33 @@ class Unsupported(Exception):
 class OutOfDomain(Unsupported):
     """The op is supported, but not for *this* input (e.g. sign enumeration beyond its
     size cap): the example is counted as undecided, the form goes on."""
+
+
+COND_KINDS = ("2", "1", "inf", "fro")
+
+
+def check_cond_kind(p) -> str:
+    if p not in COND_KINDS:
+        raise ValueError(f"cond needs p in {', '.join(COND_KINDS)}, got {p!r}")
+    return p
+
+
+def check_lam(lam) -> float:
+    if isinstance(lam, bool) or not isinstance(lam, (int, float)) or not (math.isfinite(lam) and lam > 0):
+        raise ValueError(f"tikhonov_solve needs a finite lambda > 0, got {lam!r}")
+    return float(lam)
+
+
+def check_power_args(iters, seed) -> None:
+    if isinstance(iters, bool) or not isinstance(iters, int) or iters < 1:
+        raise ValueError(f"power_norm needs an integer iters >= 1, got {iters!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"power_norm needs an integer seed >= 0, got {seed!r}")
+
+
+def check_hippo_n(n) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"hippo_legs needs an integer n >= 1, got {n!r}")
 
 
 def check_clip_interval(lo, hi) -> None:
@@ -188,6 +217,36 @@ class OpSet(ABC):
         order where each disc holds exactly one eigenvalue of the exact A (counted with
         multiplicity); infinite radii when the op set cannot separate them."""
         raise Unsupported("eigvals", self.id, "not implemented")
+
+    # -- conditioning, least squares, power iteration, HiPPO (optional ops) ---------------
+    def cond(self, A: Mat, p: str = "2") -> Val:
+        """κ_p(A) = ‖A‖_p‖A⁻¹‖_p for p in COND_KINDS ("2" also for rectangular A: σ_max/σ_min).
+        κ = ∞ for a singular A is not a finite number a relation can compare: when A may be
+        singular to the op set's precision the result is ``Val(0, ∞)`` (undecided)."""
+        raise Unsupported("cond", self.id, "not implemented")
+
+    def lstsq(self, A: Mat, b: Mat) -> Mat:
+        """The minimum-norm least-squares solution x = A⁺b (A m×n tall or wide, b m×k);
+        ``err`` bounds ‖x − A⁺b‖_F for the exact A, b (infinite when A may be rank deficient:
+        A⁺ is not continuous there)."""
+        raise Unsupported("lstsq", self.id, "not implemented")
+
+    def tikhonov_solve(self, A: Mat, b: Mat, lam: float) -> Mat:
+        """x = (AᵀA + λI)⁻¹Aᵀb for λ > 0 (any shape of A, b m×k)."""
+        raise Unsupported("tikhonov_solve", self.id, "not implemented")
+
+    def power_norm(self, A: Mat, iters: int, seed: int = 0) -> Val:
+        """The power-iteration estimate of ‖A‖₂ (``matspec.implementations.power_iteration``):
+        ``iters`` steps v ← AᵀAv/‖AᵀAv‖ from the start vector fixed by ``seed``, then ‖Av‖₂.
+        The exact object is that estimate in exact arithmetic from the same start vector
+        (not σ₁): the radius covers rounding and input error only."""
+        raise Unsupported("power_norm", self.id, "not implemented")
+
+    def hippo_legs(self, n: int) -> tuple[Mat, Mat]:
+        """HiPPO-LegS (seed 002 §2.5) built in the op set's dtype: A (n×n) with
+        A_ik = −√((2i+1)(2k+1)) (k < i), −(i+1) (k = i), 0 (k > i), and B (n×1) with
+        B_i = √(2(2i+1)) — as ``GallerySpec('hippo_legs', n)`` and ``matspec.catalogue.hippo``."""
+        raise Unsupported("hippo_legs", self.id, "not implemented")
 
     # -- msign implementations (seed 002) ------------------------------------------
     def newton_schulz(self, A: Mat, schedule, steps: int | None = None, normalise: bool = True) -> Mat:

@@ -22,6 +22,14 @@ from matspec.implementations.base import (
     OutOfDomain,
     check_norm_args,
 )
+from matspec.implementations.radii import (
+    lowrank_forward,
+    mclip_radius,
+    polar_forward,
+    svd_distance,
+    svd_recon_err,
+    svt_radius,
+)
 from matspec.inputs import InputError, Spec
 from matspec.tolerance import (
     abs_sum_rel,
@@ -119,18 +127,15 @@ class NumpyOps(OpSet):
     def transpose(self, A: Mat) -> Mat:
         return Mat(A.data.T.copy(), A.err, (A.n, A.m))
 
+    # The SVD-based radii (E, reconstruction, Li & Sun, Wedin, prox, clip) are derived once in
+    # implementations/radii.py and shared with the torch backend; only the product's rounding
+    # model differs (here γ_{k+1}: products of length k and the column scaling).
     def _svd(self, A: Mat):
         U, s, Vt = np.linalg.svd(A.data, full_matrices=False)
-        # E: distance from the exact A to the matrix whose exact SVD LAPACK delivered.
-        E = A.err + svd_backward_factor(A.m, A.n, self.u) * _fro64(A.data)
-        return U, s, Vt, E
+        return U, s, Vt, svd_distance(A.err, A.m, A.n, self.u, _fro64(A.data))
 
     def _recon_err(self, k: int, s_top: float, m: int, n: int) -> float:
-        """‖fl(U_k diag(s) V_kᵀ) − U_k diag(s) V_kᵀ‖_F: products of length k (γ_{k+1}) on
-        factors with ‖U_k‖_F = √k, plus the factors' departure from orthogonality, which
-        LAPACK keeps within the backward-error factor."""
-        orth = svd_backward_factor(m, n, self.u)
-        return (gamma(k + 1, self.u) + 2 * orth) * math.sqrt(k) * s_top
+        return svd_recon_err(gamma(k + 1, self.u), k, s_top, m, n, self.u)
 
     def lowrank(self, A: Mat, k: int) -> Mat:
         r = min(A.shape)
@@ -140,13 +145,9 @@ class NumpyOps(OpSet):
         if k >= r:
             return Mat(A.data.copy(), A.err, A.shape)
         Ak = (U[:, :k] * s[:k]) @ Vt[:k]
-        # Wedin: ‖(A+Δ)_k − A_k‖_F ≤ ‖Δ‖_F (1 + 2‖A‖₂/δ), δ = σ_k − σ_{k+1} − 2‖Δ‖ > 0
-        # (σ̂ are each uncertain by E).  No gap, no forward bound: the radius is infinite
-        # and the runner counts the example as undecided.
         if k == 0:
             return Mat(np.zeros_like(A.data), 0.0, A.shape)
-        delta = (s[k - 1] - s[k]) - 2 * E
-        fwd = E * (1 + 2 * (s[0] + E) / delta) if delta > 0 else INF
+        fwd = lowrank_forward(s[0], s[k - 1], s[k], E)  # Wedin; no gap: infinite (undecided)
         return Mat(Ak.astype(self.np_dtype), fwd + self._recon_err(k, s[0], A.m, A.n), A.shape)
 
     def svt(self, A: Mat, lam: float) -> Mat:
@@ -155,18 +156,14 @@ class NumpyOps(OpSet):
         U, s, Vt, E = self._svd(A)
         t = np.maximum(s - self.np_dtype.type(lam), 0)
         X = (U * t) @ Vt
-        # The prox of a convex function is nonexpansive in ‖·‖_F, so the exact SVT moves by
-        # at most E; plus the threshold subtraction (u per σ) and reconstruction.
-        err = E + self.u * math.sqrt(len(s)) * float(s[0] if len(s) else 0) + self._recon_err(len(s), float(t[0]) if len(t) else 0.0, A.m, A.n)
+        err = svt_radius(E, self.u, len(s), float(s[0] if len(s) else 0),
+                         self._recon_err(len(s), float(t[0]) if len(t) else 0.0, A.m, A.n))
         return Mat(X.astype(self.np_dtype), err, A.shape)
 
     def polar(self, A: Mat) -> Mat:
         U, s, Vt, E = self._svd(A)
         Q = U @ Vt
-        # Li & Sun: ‖Q(A) − Q(A')‖_F ≤ √3 ‖A − A'‖_F / min(σ_min(A), σ_min(A')) for full
-        # rank A (rectangular case); σ_min(A) ≥ σ̂_min − E.  Rank deficient: no bound.
-        smin = float(s[-1]) - E
-        fwd = math.sqrt(3) * E / smin if smin > 0 else INF
+        fwd = polar_forward(E, float(s[-1]))  # Li & Sun; rank deficient: infinite
         return Mat(Q, fwd + self._recon_err(len(s), 1.0, A.m, A.n), A.shape)
 
     def mclip(self, A: Mat, lo: float, hi: float) -> Mat:
@@ -177,10 +174,8 @@ class NumpyOps(OpSet):
         t = np.clip(s, self.np_dtype.type(lo), self.np_dtype.type(hi))
         X = (U * t) @ Vt
         L = mclip_lipschitz_factor(lo, float(s[-1]) - E)
-        # E moves the exact matrix whose SVD LAPACK returned; clip's Lipschitz constant carries it;
-        # lo/hi rounded to the dtype move each σ by <= u·max(|lo|, |hi|); plus reconstruction.
         top = float(np.max(np.abs(t))) if len(t) else 0.0
-        err = L * E + self.u * math.sqrt(len(s)) * max(abs(lo), abs(hi)) + self._recon_err(len(s), top, A.m, A.n)
+        err = mclip_radius(L, E, self.u, len(s), lo, hi, self._recon_err(len(s), top, A.m, A.n))
         return Mat(X.astype(self.np_dtype), err, A.shape)
 
     def newton_schulz(self, A: Mat, schedule, steps=None, normalise=True) -> Mat:
@@ -416,6 +411,92 @@ class NumpyOps(OpSet):
         return bauer_fike_cvals(A64, w64, V64, A.err)
 
 
+    # -- cond, least squares, Tikhonov, power iteration, HiPPO-LegS -----------------------
+    def cond(self, A: Mat, p: str = "2") -> Val:
+        from matspec.implementations.base import check_cond_kind
+
+        check_cond_kind(p)
+        if p != "2" and A.m != A.n:
+            raise InputError(f"cond({p}) needs a square matrix, got {A.shape} (only κ₂ = σ_max/σ_min is defined for rectangular A)")
+        with np.errstate(all="ignore"):
+            try:
+                v = float(np.linalg.cond(A.data, _COND_ORD[p]))  # the implementation under test
+            except np.linalg.LinAlgError:
+                v = math.inf
+        if p == "2":
+            s = np.linalg.svd(A.data, compute_uv=False).astype(np.float64)  # what cond divides
+            E = A.err + svd_backward_factor(A.m, A.n, self.u) * _fro64(A.data)
+            r = cond2_radius(float(s[0]), float(s[-1]), E, self.u)
+            return cond_undecided(v) if r is None else Val(v, r)
+        with np.errstate(all="ignore"):
+            try:
+                Xd = np.linalg.inv(A.data)  # the inverse cond multiplies by (same LAPACK call)
+            except np.linalg.LinAlgError:
+                Xd = None
+        if Xd is None or not np.all(np.isfinite(Xd)):
+            # singular pivot or overflow: undecided if A may be singular, else no answer is a fault
+            return cond_undecided(v) if not self._sigma_min_lower(A) > 0 else Val(math.nan, INF)
+        eX = self._solve_radius(A, Xd, np.eye(A.n), 0.0)
+        if not math.isfinite(eX):
+            return cond_undecided(v)
+        nA, nX = self.norm(A, p), self.norm(Mat(Xd, eX, Xd.shape), p)
+        return Val(v, cond_from_parts(nA, nX, self.u))
+
+    def lstsq(self, A: Mat, b: Mat) -> Mat:
+        if b.m != A.m:
+            raise InputError(f"lstsq shape mismatch: A is {A.shape}, b is {b.shape}")
+        with np.errstate(all="ignore"):
+            X = np.linalg.lstsq(A.data, b.data, rcond=None)[0]  # xGELSD, minimum-norm
+        shape = (A.n, b.n)
+        if not np.all(np.isfinite(X)):
+            return Mat(np.full(shape, np.nan, dtype=self.np_dtype), INF, shape)
+        A64 = np.asarray(A.data, dtype=np.float64)
+        r = lstsq_radius64(self.u, A64, A.err, np.asarray(b.data, dtype=np.float64), b.err, X, self._sigma_min_lower(A))
+        return Mat(X, r, shape)
+
+    def tikhonov_solve(self, A: Mat, b: Mat, lam: float) -> Mat:
+        from matspec.implementations.base import check_lam
+
+        lam = check_lam(lam)
+        if b.m != A.m:
+            raise InputError(f"tikhonov_solve shape mismatch: A is {A.shape}, b is {b.shape}")
+        sl = self.np_dtype.type(math.sqrt(lam))
+        aug = np.vstack([A.data, sl * np.eye(A.n, dtype=self.np_dtype)])
+        rhs = np.vstack([b.data, np.zeros((A.n, b.n), dtype=self.np_dtype)])
+        with np.errstate(all="ignore"):
+            X = np.linalg.lstsq(aug, rhs, rcond=None)[0]
+        shape = (A.n, b.n)
+        if not np.all(np.isfinite(X)):
+            return Mat(np.full(shape, np.nan, dtype=self.np_dtype), INF, shape)
+        smin_a = self._sigma_min_lower(A) if A.m >= A.n else 0.0
+        r = tikhonov_radius64(self.u, np.asarray(A.data, dtype=np.float64), A.err, float(sl), lam,
+                              np.asarray(b.data, dtype=np.float64), b.err, X, smin_a)
+        return Mat(X, r, shape)
+
+    def power_norm(self, A: Mat, iters: int, seed: int = 0) -> Val:
+        from matspec.implementations import power_iteration as pi
+        from matspec.implementations.base import check_power_args
+
+        check_power_args(iters, seed)
+        with np.errstate(all="ignore"):
+            est, trace = pi.iterate(A.data, iters, seed)
+        if not math.isfinite(est):
+            return Val(est, INF)
+        return Val(est, power_radius64(self.u, np.asarray(A.data, dtype=np.float64), A.err, trace, est))
+
+    def hippo_legs(self, n: int) -> tuple[Mat, Mat]:
+        from matspec.implementations.base import check_hippo_n
+
+        check_hippo_n(n)
+        d = self.np_dtype
+        q = 2 * np.arange(n) + 1
+        # the integer products are formed exactly (int64) and rounded once to the dtype
+        A = np.tril(-np.sqrt((q[:, None] * q[None, :]).astype(d)), -1) - np.diag(np.arange(1, n + 1).astype(d))
+        B = np.sqrt((2 * q).astype(d))[:, None]
+        ea, eb = hippo_errs(n, self.u, self.dtype)
+        return Mat(A.astype(d), ea, (n, n)), Mat(B.astype(d), eb, (n, 1))
+
+
 def bauer_fike_cvals(A64: np.ndarray, w64: np.ndarray, V64: np.ndarray, a_err: float) -> list[CVal]:
     """Radii for computed eigenpairs (w64, V64) of A64 (see NumpyOps.eigvals for the argument):
     ρ = ‖R‖_F/σ_min(X̂) with R = A X̂ − X̂ Ŵ bounded in float64 (γ_{2n+4}: complex products cost
@@ -436,3 +517,100 @@ def bauer_fike_cvals(A64: np.ndarray, w64: np.ndarray, V64: np.ndarray, a_err: f
         isolated = rho < INF and all(d > 2 * rho for d in others)
         out.append(CVal(float(w64[i].real), float(w64[i].imag), rho if isolated else INF))
     return out
+
+
+# -- cond, least squares, Tikhonov, power iteration, HiPPO-LegS: radii shared with TorchOps ------
+# Each takes float64 copies of the data and of the answer the backend gave: the derivations do
+# not depend on the library, only on its unit roundoff u.
+
+_COND_ORD = {"2": 2, "1": 1, "inf": np.inf, "fro": "fro"}
+SIGNIFICAND_BITS = {"float64": 53, "float32": 24, "bfloat16": 8}
+
+
+def cond_undecided(v: float) -> Val:
+    """A possibly singular A: κ may be ∞, which no relation can compare — undecided (finite mid,
+    infinite radius), never a pass and never a violation."""
+    return Val(v if math.isfinite(v) else 0.0, INF)
+
+
+def cond2_radius(s1: float, sn: float, E: float, u: float) -> float | None:
+    """|κ̂ − κ₂(A)| for κ̂ = fl(ŝ₁/ŝ_n) when each σ̂ is within E of σ (Weyl): κ₂ lies in
+    [(ŝ₁ − E)/(ŝ_n + E), (ŝ₁ + E)/(ŝ_n − E)] (evaluated in float64: 4u₆₄ relative covers the
+    roundings each way), and the division in the dtype adds u·ŝ₁/ŝ_n.  None: ŝ_n <= E, A may
+    be singular."""
+    if not sn - E > 0:
+        return None
+    u64 = 2.0 ** -53
+    mid = s1 / sn
+    hi = (s1 + E) / (sn - E) * (1 + 4 * u64)
+    lo = (s1 - E) / (sn + E) * (1 - 4 * u64)
+    return max(hi - mid, mid - lo) + u * mid * (1 + 2 * u64)
+
+
+def cond_from_parts(nA: Val, nX: Val, u: float) -> float:
+    """Radius of κ̂ = fl(‖Â‖_p·‖X̂‖_p) (X̂ the computed inverse, the way numpy.linalg.cond and
+    torch.linalg.cond evaluate p = 1, ∞, F): the product interval of the two norms (each with its
+    rounding and input-error radius: the norm op's own, X̂'s error from the a-posteriori inverse
+    bound) plus the final multiplication's rounding, u relative.  The rounding is charged on the
+    honest product nA·nX, never on the value under test, so a wrong κ̂ is not absorbed."""
+    prod = nA * nX
+    return float(prod.rad) + u * float(prod.mid) * (1 + 2 ** -52)
+
+
+def lstsq_radius64(u: float, A64: np.ndarray, a_err: float, B64: np.ndarray, b_err: float, X64: np.ndarray,
+                   smin_lo: float) -> float:
+    """Radius of a computed minimum-norm least-squares solution X̂ from a Householder/SVD-based
+    solver (LAPACK xGELSD in NumPy, xGELSY in torch).  Both are normwise backward stable (Higham,
+    ASNA Thms 20.3 and 21.4 for Householder QR, Lemma 19.3 for the bidiagonalisation): X̂ = B⁺b̃ + ΔX
+    with ‖B − Â‖_F <= c‖Â‖_F, ‖b̃ − b̂‖_F <= c‖b̂‖_F (c = svd_backward_factor = (m+n)γ_{6max(m,n)} >=
+    12mn·u, which covers Householder QR's columnwise γ̃_{mn}, Higham Thm 19.4) and a forward part from
+    applying the right-hand orthogonal factor and the final rounding, ‖ΔX‖_F <= (c + u)‖X̂‖_F.
+    Then radii.lstsq_radius (Wedin) with E = c‖Â‖_F + the input error, smin_lo <= σ_min(A)."""
+    from matspec.implementations.radii import lstsq_radius
+
+    m, n = A64.shape
+    c = svd_backward_factor(m, n, u)
+    fb = _fro64(B64)
+    E = a_err + c * _fro64(A64)
+    r = lstsq_radius(E, smin_lo, fb + b_err, b_err + c * fb) + (c + u) * _fro64(X64)
+    return r * (1 + 8 * 2.0 ** -53)  # the bound's own float64 evaluation
+
+
+def tikhonov_radius64(u: float, A64: np.ndarray, a_err: float, sl: float, lam: float, B64: np.ndarray,
+                      b_err: float, X64: np.ndarray, smin_a_lo: float) -> float:
+    """x = (AᵀA + λI)⁻¹Aᵀb is the least-squares solution of [A; √λ I]x ≈ [b; 0], which the
+    backends solve (sl = the √λ they used, rounded to their dtype).  So lstsq_radius64's argument
+    applies to the (m+n)×n augmented matrix, whose data differs from the exact one by the input
+    error and √n·|sl − √λ| (√λ itself evaluated in float64: + u₆₄√λ), and whose σ_min is
+    √(σ_min(A)² + λ) >= √λ (σ_n(A) counts only when m >= n: otherwise AᵀA is singular)."""
+    m, n = A64.shape
+    sq = math.sqrt(lam)
+    d_sl = abs(sl - sq) + 2.0 ** -53 * sq
+    s_a = max(smin_a_lo, 0.0) if m >= n else 0.0
+    smin_lo = math.sqrt(s_a * s_a + lam) * (1 - 4 * 2.0 ** -53)
+    aug = np.vstack([A64, sl * np.eye(n)])
+    Baug = np.vstack([B64, np.zeros((n, B64.shape[1]))])
+    return lstsq_radius64(u, aug, a_err + math.sqrt(n) * d_sl, Baug, b_err, X64, smin_lo)
+
+
+def power_radius64(u: float, A64: np.ndarray, a_err: float, trace: list, est: float,
+                   acc_u: float | None = None) -> float:
+    """power_iteration.forward_error_bound with S = an upper bound on σ₁ of the data and of the
+    exact A: the float64 SVD's σ̂₁ plus its backward error (Weyl) plus the input error."""
+    from matspec.implementations import power_iteration as pi
+
+    m, n = A64.shape
+    F = _fro64(A64)
+    s1 = float(np.linalg.svd(A64, compute_uv=False)[0])
+    S = s1 + svd_backward_factor(m, n, 2.0 ** -53) * F + a_err
+    return pi.forward_error_bound(m, n, u, S, F, a_err, trace, est, acc_u=acc_u)
+
+
+def hippo_errs(n: int, u: float, dtype: str) -> tuple[float, float]:
+    """(‖Â − A‖_F, ‖B̂ − B‖_F) bounds for HiPPO-LegS built in a format: radii.hippo_entry_rel
+    per entry, times the exact Frobenius norms (closed form)."""
+    from matspec.implementations.radii import hippo_entry_rel, hippo_exact_fro
+
+    rel = hippo_entry_rel(n, u, SIGNIFICAND_BITS[dtype])
+    fa, fb = hippo_exact_fro(n)
+    return rel * fa * (1 + 1e-12), rel * fb * (1 + 1e-12)

@@ -45,6 +45,14 @@ from matspec.implementations.base import (
     Unsupported,
     check_norm_args,
 )
+from matspec.implementations.radii import (
+    lowrank_forward,
+    mclip_radius,
+    polar_forward,
+    svd_distance,
+    svd_recon_err,
+    svt_radius,
+)
 from matspec.inputs import InputError, Spec
 from matspec.tolerance import (
     abs_sum_rel,
@@ -253,17 +261,12 @@ class TorchOps(OpSet):
     def _svd(self, A: Mat, op: str):
         with self._ctx(op):
             U, s, Vt = torch.linalg.svd(A.data, full_matrices=False)
-        # E: distance from the exact A to the matrix whose exact SVD the solver delivered.
-        E = A.err + svd_backward_factor(A.m, A.n, self.u) * _fro64(A.data)
-        return U, s, Vt, E
+        return U, s, Vt, svd_distance(A.err, A.m, A.n, self.u, _fro64(A.data))
 
     def _recon_err(self, k: int, s_top: float, m: int, n: int) -> float:
-        """‖fl(U_k diag(s) V_kᵀ) − U_k diag(s) V_kᵀ‖_F: the column scaling (one rounding)
-        and a product of length k (the matmul bound) on factors with ‖U_k‖_F = √k,
-        plus the factors' departure from orthogonality (within the backward-error factor)."""
-        orth = svd_backward_factor(m, n, self.u)
-        scaled_product = _compose(self.u, self._mm_rel(k))  # U·diag(s) rounds once
-        return (scaled_product + 2 * orth) * math.sqrt(k) * s_top
+        """radii.svd_recon_err with torch's product model: the column scaling U·diag(s) rounds
+        once, then a product of length k (the matmul bound, TF32 and bfloat16 included)."""
+        return svd_recon_err(_compose(self.u, self._mm_rel(k)), k, s_top, m, n, self.u)
 
     def lowrank(self, A: Mat, k: int) -> Mat:
         r = min(A.shape)
@@ -277,9 +280,7 @@ class TorchOps(OpSet):
         with self._ctx("lowrank"):
             Ak = (U[:, :k] * s[:k]) @ Vt[:k]
         s64 = _np64(s[None, :])[0]
-        # Wedin (see numpy_backend.lowrank): no gap, no forward bound (undecided).
-        delta = (s64[k - 1] - s64[k]) - 2 * E
-        fwd = E * (1 + 2 * (s64[0] + E) / delta) if delta > 0 else INF
+        fwd = lowrank_forward(s64[0], s64[k - 1], s64[k], E)  # Wedin; no gap: infinite (undecided)
         return Mat(Ak, fwd + self._recon_err(k, float(s64[0]), A.m, A.n), A.shape)
 
     def svt(self, A: Mat, lam: float) -> Mat:
@@ -292,18 +293,16 @@ class TorchOps(OpSet):
             X = (U * t) @ Vt
         s0 = float(s[0]) if len(s) else 0.0
         t0 = float(t[0]) if len(t) else 0.0
-        # nonexpansive prox: E; the threshold subtraction (u per σ, plus λ's own rounding
-        # to the dtype, ≤ u·λ ≤ u·σ₁ where it matters); reconstruction.
-        err = E + 2 * self.u * math.sqrt(len(s)) * s0 + self._recon_err(len(s), t0, A.m, A.n)
+        # radii.svt_radius with 2u per σ: the subtraction's rounding plus λ's own rounding to the
+        # dtype (<= u·λ <= u·σ₁ where it matters; λ is a 0-d tensor in the dtype here)
+        err = svt_radius(E, 2 * self.u, len(s), s0, self._recon_err(len(s), t0, A.m, A.n))
         return Mat(X, err, A.shape)
 
     def polar(self, A: Mat) -> Mat:
         U, s, Vt, E = self._svd(A, "polar")
         with self._ctx("polar"):
             Q = U @ Vt
-        # Li & Sun (see numpy_backend.polar); rank deficient: no bound.
-        smin = float(s[-1]) - E
-        fwd = math.sqrt(3) * E / smin if smin > 0 else INF
+        fwd = polar_forward(E, float(s[-1]))  # Li & Sun; rank deficient: infinite
         return Mat(Q, fwd + self._recon_err(len(s), 1.0, A.m, A.n), A.shape)
 
     def mclip(self, A: Mat, lo: float, hi: float) -> Mat:
@@ -317,10 +316,8 @@ class TorchOps(OpSet):
             t = torch.minimum(torch.maximum(s, lot), hit)
             X = (U * t) @ Vt
         L = mclip_lipschitz_factor(lo, float(s[-1]) - E)
-        # as numpy_backend.mclip: E carried by clip's Lipschitz constant; lo/hi rounded to the
-        # dtype move each σ by <= u·max(|lo|, |hi|); plus reconstruction
         top = float(t.abs().max()) if len(t) else 0.0
-        err = L * E + self.u * math.sqrt(len(s)) * max(abs(lo), abs(hi)) + self._recon_err(len(s), top, A.m, A.n)
+        err = mclip_radius(L, E, self.u, len(s), lo, hi, self._recon_err(len(s), top, A.m, A.n))
         return Mat(X, err, A.shape)
 
     def newton_schulz(self, A: Mat, schedule, steps=None, normalise=True) -> Mat:
@@ -537,6 +534,113 @@ class TorchOps(OpSet):
         from matspec.implementations.numpy_backend import bauer_fike_cvals
 
         return bauer_fike_cvals(A64, w64, V64, A.err)
+
+    # -- cond, least squares, Tikhonov, power iteration, HiPPO-LegS ---------------------------
+    # Radii: the float64 derivations of numpy_backend (cond2_radius, cond_from_parts,
+    # lstsq_radius64, tikhonov_radius64, power_radius64, hippo_errs) applied to torch's answer
+    # with this backend's unit roundoff.  TF32 matmuls round both factors to 2⁻¹¹ first: the
+    # matmul-based ops (power iteration) use 1.5·2⁻¹¹ as NumPy-style u (as newton_schulz does).
+    def _u_mm(self) -> float:
+        return 1.5 * UTF32 if self.tf32 else self.u
+
+    def cond(self, A: Mat, p: str = "2") -> Val:
+        from matspec.implementations.base import check_cond_kind
+        from matspec.implementations.numpy_backend import NumpyOps, cond2_radius, cond_from_parts, cond_undecided
+
+        check_cond_kind(p)
+        if p != "2" and A.m != A.n:
+            raise InputError(f"cond({p}) needs a square matrix, got {A.shape} (only κ₂ = σ_max/σ_min is defined for rectangular A)")
+        ord_ = {"2": 2, "1": 1, "inf": math.inf, "fro": "fro"}[p]
+        with self._ctx(f"cond({p})"):
+            v = float(torch.linalg.cond(A.data, ord_))  # the implementation under test
+        if p == "2":
+            s = self._svdvals64(A, "cond(2)")  # what cond divides
+            E = A.err + svd_backward_factor(A.m, A.n, self.u) * _fro64(A.data)
+            r = cond2_radius(float(s[0]), float(s[-1]), E, self.u)
+            return cond_undecided(v) if r is None else Val(v, r)
+        with self._ctx(f"cond({p})"):
+            Xd, info = torch.linalg.inv_ex(A.data)  # the inverse cond multiplies by
+        ref = NumpyOps("float64")
+        if int(info) != 0 or not bool(torch.isfinite(Xd).all()):
+            return cond_undecided(v) if not ref._sigma_min_lower(self._as64(A)) > 0 else Val(math.nan, INF)
+        eX = ref._solve_radius(self._as64(A), _np64(Xd), np.eye(A.n), 0.0)
+        if not math.isfinite(eX):
+            return cond_undecided(v)
+        nA, nX = self.norm(A, p), self.norm(Mat(Xd, eX, tuple(Xd.shape)), p)
+        return Val(v, cond_from_parts(nA, nX, self.u))
+
+    def _ls(self, op: str, M: torch.Tensor, R: torch.Tensor) -> torch.Tensor:
+        with self._ctx(op):
+            try:
+                return torch.linalg.lstsq(M, R).solution  # CPU: xGELSY (complete orthogonal factorisation)
+            except RuntimeError as exc:
+                # CUDA's only driver (gels) takes overdetermined systems only: torch says so, and
+                # a wide A is then out of this backend's domain (undecided), not an error
+                if "overdetermined" in str(exc):
+                    raise OutOfDomain(op, self.id, str(exc).splitlines()[0]) from exc
+                raise
+
+    def lstsq(self, A: Mat, b: Mat) -> Mat:
+        from matspec.implementations.numpy_backend import NumpyOps, lstsq_radius64
+
+        if b.m != A.m:
+            raise InputError(f"lstsq shape mismatch: A is {A.shape}, b is {b.shape}")
+        X = self._ls("lstsq", A.data, b.data)
+        shape = (A.n, b.n)
+        if not bool(torch.isfinite(X).all()):
+            return Mat(torch.full(shape, math.nan, dtype=self.tdtype, device=self.device), INF, shape)
+        smin = NumpyOps("float64")._sigma_min_lower(self._as64(A))
+        return Mat(X, lstsq_radius64(self.u, _np64(A.data), A.err, _np64(b.data), b.err, _np64(X), smin), shape)
+
+    def tikhonov_solve(self, A: Mat, b: Mat, lam: float) -> Mat:
+        from matspec.implementations.base import check_lam
+        from matspec.implementations.numpy_backend import NumpyOps, tikhonov_radius64
+
+        lam = check_lam(lam)
+        if b.m != A.m:
+            raise InputError(f"tikhonov_solve shape mismatch: A is {A.shape}, b is {b.shape}")
+        sl, _ = self._scalar(math.sqrt(lam))
+        with self._ctx("tikhonov_solve"):
+            aug = torch.cat([A.data, sl * torch.eye(A.n, dtype=self.tdtype, device=self.device)])
+            rhs = torch.cat([b.data, torch.zeros((A.n, b.n), dtype=self.tdtype, device=self.device)])
+        X = self._ls("tikhonov_solve", aug, rhs)
+        shape = (A.n, b.n)
+        if not bool(torch.isfinite(X).all()):
+            return Mat(torch.full(shape, math.nan, dtype=self.tdtype, device=self.device), INF, shape)
+        smin_a = NumpyOps("float64")._sigma_min_lower(self._as64(A)) if A.m >= A.n else 0.0
+        r = tikhonov_radius64(self.u, _np64(A.data), A.err, float(sl), lam, _np64(b.data), b.err, _np64(X), smin_a)
+        return Mat(X, r, shape)
+
+    def power_norm(self, A: Mat, iters: int, seed: int = 0) -> Val:
+        from matspec.implementations import power_iteration as pi
+        from matspec.implementations.base import check_power_args
+        from matspec.implementations.numpy_backend import power_radius64
+
+        check_power_args(iters, seed)
+        with self._ctx("power_norm"):
+            est, trace = pi.iterate(A.data, iters, seed)
+        if not math.isfinite(est):
+            return Val(est, INF)
+        # reductions accumulate at acc_u and round once to u (bfloat16 on CPU: float32 inside);
+        # TF32 rounds the factors of every product to 2⁻¹¹ as well: 1.5·2⁻¹¹ per operation
+        if self.tf32:
+            return Val(est, power_radius64(self._u_mm(), _np64(A.data), A.err, trace, est))
+        acc = None if self.acc_u == self.u else self.acc_u
+        return Val(est, power_radius64(self.u, _np64(A.data), A.err, trace, est, acc_u=acc))
+
+    def hippo_legs(self, n: int) -> tuple[Mat, Mat]:
+        from matspec.implementations.base import check_hippo_n
+        from matspec.implementations.numpy_backend import hippo_errs
+
+        check_hippo_n(n)
+        q = 2 * torch.arange(n, dtype=torch.int64, device=self.device) + 1
+        with self._ctx("hippo_legs"):
+            # integer products exact in int64, rounded once to the dtype; sqrt in the dtype
+            P = torch.sqrt((q[:, None] * q[None, :]).to(self.tdtype))
+            A = torch.tril(-P, -1) - torch.diag(torch.arange(1, n + 1, device=self.device).to(self.tdtype))
+            B = torch.sqrt((2 * q).to(self.tdtype))[:, None]
+        ea, eb = hippo_errs(n, self.u, self.dtype)
+        return Mat(A, ea, (n, n)), Mat(B, eb, (n, 1))
 
 
 def torch_backends() -> list[TorchOps]:

@@ -217,9 +217,9 @@ class OracleOps(OpSet):
 
     # -- scalar ops ------------------------------------------------------------------
     def svdvals(self, A: Mat) -> list[Val]:
-        r = O.svd(A.data, self.digits)
+        r = O.svdvals(A.data, self.digits)
         with mpmath.workdps(self.dps):
-            return [Val(si, bi + A.err) for si, bi in zip(r[1], r.sigma_bounds)]
+            return [Val(si, bi + A.err) for si, bi in zip(r[0], r.sigma_bounds)]
 
     def eigvalsh(self, A: Mat) -> list[Val]:
         if A.m != A.n:
@@ -291,9 +291,9 @@ class OracleOps(OpSet):
     def _inv_norm_bound(self, A: Mat):
         """‖A⁻¹‖₂ for the exact A, bounded through σ_min: the oracle's certified σ_min of the
         data minus its bound and A.err (Weyl).  None when A may be singular."""
-        r = O.svd(A.data, self.digits)
+        r = O.svdvals(A.data, self.digits)
         with mpmath.workdps(self.dps):
-            lo = r[1][-1] - r.sigma_bounds[-1] - A.err
+            lo = r[0][-1] - r.sigma_bounds[-1] - A.err
             return 1 / lo if lo > 0 else None
 
     def solve(self, A: Mat, b: Mat) -> Mat:
@@ -344,6 +344,147 @@ class OracleOps(OpSet):
                 nrm = 2 * _fro(A.data) + A.err
                 extra = (2 * n - 1) * nrm ** (1 - mpmath.mpf(1) / n) * A.err ** (mpmath.mpf(1) / n)
             return [CVal(v.real, v.imag, bnd + extra) for v, bnd in zip(vals, bounds)]
+
+    # -- cond, least squares, Tikhonov, power iteration, HiPPO-LegS ---------------------------
+    def cond(self, A: Mat, p: str = "2") -> Val:
+        """κ₂ from the certified SVD: each S_i is within its bound plus A.err of σ_i(A) (Weyl), so
+        κ₂ lies in [(S₁ − E₁)/(S_n + E_n), (S₁ + E₁)/(S_n − E_n)].  κ_1, κ_∞, κ_F: ‖A‖_p·‖A⁻¹‖_p
+        with the oracle's norm and inverse (their radii include A.err).  A possibly singular A
+        (the certificate does not exclude σ_min = 0): Val(0, ∞), undecided."""
+        from matspec.implementations.base import check_cond_kind
+
+        check_cond_kind(p)
+        if p != "2" and A.m != A.n:
+            raise InputError(f"cond({p}) needs a square matrix, got {A.shape}")
+        if p == "2":
+            r = O.svdvals(A.data, self.digits)
+            s, b = r[0], r.sigma_bounds
+            with mpmath.workdps(self.dps):
+                E1, En = b[0] + A.err, b[-1] + A.err
+                if not s[-1] - En > 0:
+                    return Val(0, mpmath.inf)
+                mid = s[0] / s[-1]
+                hi = (s[0] + E1) / (s[-1] - En)
+                lo = (s[0] - E1) / (s[-1] + En)
+                # three divisions at working precision: 4·eps relative each way
+                return Val(mid, max(hi - mid, mid - lo) + 4 * self._eps() * hi)
+        X = self.inv(A)
+        if not mpmath.isfinite(X.err):
+            return Val(0, mpmath.inf)
+        return self.norm(A, p) * self.norm(X, p)
+
+    def _lstsq_mp(self, Amp, b: Mat, a_err) -> tuple:
+        """(x, radius) for the minimum-norm least-squares solution of the exact A (within a_err of
+        Amp, Frobenius) and b, from the certified SVD Amp ≈ Ũ diag(S) Ṽᵀ = B.
+
+        * B⁺b̂ = Ṽ diag(1/S) Ũᵀb̂ exactly; the computed x = Vtᵀ diag(1/S) Uᵀb̂ uses the computed
+          factors, within ηU, ηV of orthonormal ones: ‖x − B⁺b̂‖ <= (ηV(1 + ηU) + ηU)‖b̂‖/S_min,
+          plus the products' rounding γ_{m+n+2}(1 + ηU)(1 + ηV)·r‖b̂‖/S_min (Frobenius factors √r).
+        * Wedin (radii.lstsq_radius): ‖B − A‖_F <= E = bound + a_err, σ_min(B) = S_min, so
+          σ_min(A) >= S_min − E: ‖(B⁺ − A⁺)b‖ <= μE‖b‖/(S_min(S_min − E)); b's own error b.err is
+          carried by ‖A⁺‖₂ <= 1/(S_min − E).  S_min <= E: A may be rank deficient, no bound."""
+        from matspec.implementations.radii import WEDIN_MU
+
+        r = O.svd(Amp, self.digits)
+        U, S, Vt, _ = r
+        m, n = Amp.rows, Amp.cols
+        k = len(S)
+        with mpmath.workdps(self.dps):
+            E = r.sigma_bounds[0] + a_err
+            smin = S[-1]
+            if not smin - E > 0:
+                return mpmath.zeros(n, b.n), mpmath.inf
+            y = U.T * b.data
+            for i in range(k):
+                for j in range(b.n):
+                    y[i, j] = y[i, j] / S[i]
+            x = Vt.T * y
+            fb = _fro(b.data)
+            eta = r.eta_v * (1 + r.eta_u) + r.eta_u
+            rnd = O._gamma(m + n + 2, self._eps()) * (1 + r.eta_u) * (1 + r.eta_v) * k
+            gap = smin - E
+            err = ((eta + rnd) * fb / smin + mpmath.mpf(WEDIN_MU) * E * (fb + b.err) / (smin * gap)
+                   + b.err / gap)
+            return x, err
+
+    def lstsq(self, A: Mat, b: Mat) -> Mat:
+        if b.m != A.m:
+            raise InputError(f"lstsq shape mismatch: A is {A.shape}, b is {b.shape}")
+        x, err = self._lstsq_mp(A.data, b, A.err)
+        return Mat(x, err, (A.n, b.n))
+
+    def tikhonov_solve(self, A: Mat, b: Mat, lam) -> Mat:
+        """The least-squares solution of [A; √λ I]x ≈ [b; 0], which is (AᵀA + λI)⁻¹Aᵀb exactly;
+        √λ at working precision is within eps·√λ of the exact one (√n of them in Frobenius)."""
+        from matspec.implementations.base import check_lam
+
+        lam = check_lam(lam)
+        if b.m != A.m:
+            raise InputError(f"tikhonov_solve shape mismatch: A is {A.shape}, b is {b.shape}")
+        m, n = A.shape
+        with mpmath.workdps(self.dps):
+            sl = mpmath.sqrt(self._mpf(lam))
+            aug = mpmath.zeros(m + n, n)
+            for i in range(m):
+                for j in range(n):
+                    aug[i, j] = A.data[i, j]
+            for j in range(n):
+                aug[m + j, j] = sl
+            rhs = mpmath.zeros(m + n, b.n)
+            for i in range(m):
+                for j in range(b.n):
+                    rhs[i, j] = b.data[i, j]
+            a_err = A.err + self._eps() * sl * mpmath.sqrt(n)
+        x, err = self._lstsq_mp(aug, Mat(rhs, b.err, (m + n, b.n)), a_err)
+        return Mat(x, err, (n, b.n))
+
+    def power_norm(self, A: Mat, iters: int, seed: int = 0) -> Val:
+        """The power iteration of power_iteration.iterate at working precision, its rounding bounded
+        by power_iteration.forward_error_bound with u = eps and S = the certified σ₁ + bound + A.err.
+        The bound is evaluated on A/‖A‖_F (the iteration is scale invariant, the bound homogeneous)
+        so that float64 evaluation of it neither under- nor overflows at scales 1e±150."""
+        from matspec.implementations import power_iteration as pi
+        from matspec.implementations.base import check_power_args
+
+        check_power_args(iters, seed)
+        m, n = A.shape
+        with mpmath.workdps(self.dps):
+            F = _fro(A.data)
+            if F == 0:
+                return Val(0, A.err)  # Av = 0 for every v: the estimate is ‖Av‖ <= A.err
+            g = pi.start_vector(n, seed)
+            v = mpmath.matrix([[mpmath.mpf(float(t))] for t in g])
+            v = v / _fro(v)
+            trace = []
+            for _ in range(iters):
+                z = A.data * v
+                w = A.data.T * z
+                nw = _fro(w)
+                trace.append((float(_fro(v)), float(_fro(z) / F), float(nw / (F * F))))
+                if nw == 0:
+                    break
+                v = w / nw
+            z = A.data * v
+            est = _fro(z)
+            trace.append((float(_fro(v)), float(_fro(z) / F)))
+            r = O.svdvals(A.data, self.digits)
+            S = (r[0][0] + r.sigma_bounds[0] + A.err) / F
+            e = pi.forward_error_bound(m, n, float(self._eps()), float(S) * (1 + 1e-15), 1.0, float(A.err / F) * (1 + 1e-15),
+                                       trace, float(est / F))
+            return Val(est, mpmath.mpf(e) * F * (1 + mpmath.mpf(10) ** -12))
+
+    def hippo_legs(self, n: int) -> tuple[Mat, Mat]:
+        """A and B at working precision: each entry a square root of an exact integer, correctly
+        rounded to within eps relative (mpmath), so ‖Â − A‖_F <= eps‖Â‖_F·(1 + eps)."""
+        from matspec.gallery import GallerySpec
+        from matspec.implementations.base import check_hippo_n
+
+        check_hippo_n(n)
+        with mpmath.workdps(self.dps):
+            A = GallerySpec("hippo_legs", n).to_mp(self.dps)
+            B = mpmath.matrix([[mpmath.sqrt(2 * (2 * i + 1))] for i in range(n)])
+            eps = self._eps()
+            return (Mat(A, 2 * eps * _fro(A), (n, n)), Mat(B, 2 * eps * _fro(B), (n, 1)))
 
 
 __all__ = ["OracleOps"]

@@ -20,8 +20,8 @@ near the dtype's range edges, κ near 1/u, tall and wide) and matrices drawn by 
    plain reference (NumPy at the same dtype) on the same input.
 
 Contracts: every op has ``exact`` (the mathematical result within the derived bound);
-msign also has ``band:LO,HI[,floor=F][,products=P]`` (Muon-style: singular values of the
-output in [LO, HI], singular vectors those of the input).
+msign and newton_schulz also have ``band:LO,HI[,floor=F][,products=P]`` (Muon-style: singular
+values of the output in [LO, HI], singular vectors those of the input).
 """
 from __future__ import annotations
 
@@ -52,9 +52,11 @@ import numpy as np
 SCHEMA_VERSION = "1.0"
 FRAMEWORKS = ("numpy", "torch")
 DTYPES = ("float64", "float32", "bfloat16")
-OPS = ("svdvals", "norm", "msign", "lowrank", "matmul", "solve")
+OPS = ("svdvals", "norm", "msign", "lowrank", "matmul", "solve", "mclip", "newton_schulz")
 # What the oracle needs to know from --param; everything else is passed to the kernel only.
-OP_PARAMS = {"svdvals": (), "norm": ("kind", "p", "k"), "msign": (), "lowrank": ("k",), "matmul": (), "solve": ()}
+OP_PARAMS = {"svdvals": (), "norm": ("kind", "p", "k"), "msign": (), "lowrank": ("k",), "matmul": (), "solve": (),
+             "mclip": ("lo", "hi"), "newton_schulz": ("schedule", "steps")}
+BAND_OPS = ("msign", "newton_schulz")
 ARGS = {"matmul": ("A", "B"), "solve": ("A", "b")}
 
 # The oracle is pure Python: an SVD at 60 digits costs ≈ 0.07 s at n = 8, growing like n³.
@@ -142,7 +144,9 @@ class Contract:
         if self.kind == "exact":
             what = {"msign": "the polar factor U Vᵀ", "svdvals": "the singular values, descending",
                     "norm": "the norm", "lowrank": "the best rank-k approximation (truncated SVD)",
-                    "matmul": "the product A·B", "solve": "the solution of A x = b"}[op]
+                    "matmul": "the product A·B", "solve": "the solution of A x = b",
+                    "mclip": "U clip(Σ, [lo, hi]) Vᵀ (thin SVD)",
+                    "newton_schulz": "U F(Σ/(s‖A‖_F)) Vᵀ, F the schedule's exact composed polynomial"}[op]
             return f"exact: {what} within the error bound derived from u, the dimensions and κ"
         s = (f"band:[{self.lo:g}, {self.hi:g}]: output = U D Vᵀ with U, V the input's singular vectors "
              f"and every D_ii in [{self.lo:g}, {self.hi:g}], up to the rounding allowance of "
@@ -170,8 +174,8 @@ def parse_contract(text: str, op: str) -> Contract:
     if text == "exact":
         return Contract("exact")
     if text.startswith("band:"):
-        if op != "msign":
-            raise UsageError(f"contract 'band' is defined for msign only, not {op}")
+        if op not in BAND_OPS:
+            raise UsageError(f"contract 'band' is defined for {' and '.join(BAND_OPS)} only, not {op}")
         parts = [p.strip() for p in text[5:].split(",") if p.strip()]
         nums = [p for p in parts if "=" not in p]
         opts = dict(p.split("=", 1) for p in parts if "=" in p)
@@ -192,7 +196,7 @@ def parse_contract(text: str, op: str) -> Contract:
         if products < 1:
             raise UsageError(f"band products must be >= 1, got {products}")
         return Contract("band", lo, hi, floor, products)
-    raise UsageError(f"unknown contract {text!r}; choose 'exact' or (msign) 'band:LO,HI[,floor=F][,products=P]'")
+    raise UsageError(f"unknown contract {text!r}; choose 'exact' or (msign, newton_schulz) 'band:LO,HI[,floor=F][,products=P]'")
 
 
 # ----------------------------------------------------------------------------------------
@@ -471,6 +475,31 @@ def _fnum(x) -> float:
         return math.inf
 
 
+def _ns_exact_norms(schedule, sigma, fro, steps) -> list[tuple[float, float]]:
+    """(‖X_t‖_F, ‖X_t‖₂) of the exact Newton–Schulz iterates X_t = U F_t(Σ/(s‖A‖_F)) Vᵀ, t = 0..T,
+    from the oracle's singular values and the scalar trajectory (30 digits; σ certified to ~1e-50):
+    relative 1e-12 inflation makes them upper bounds."""
+    from fractions import Fraction
+
+    import mpmath
+
+    from matspec.implementations import newton_schulz as ns
+
+    sch = ns.get_schedule(schedule)
+    T = sch.steps if steps is None else steps
+    if fro == 0 or not len(sigma):
+        return [(0.0, 0.0)] * (T + 1)
+    with mpmath.workdps(30):
+        c = mpmath.mpf(Fraction(sch.safety).numerator) / Fraction(sch.safety).denominator * fro
+        paths = [ns.trajectory(sch, x / c, dps=30)[: T + 1] for x in sigma]
+        out = []
+        for t in range(T + 1):
+            ys = [abs(p[t]) for p in paths]
+            out.append((float(mpmath.sqrt(mpmath.fsum(y * y for y in ys))) * (1 + 1e-12),
+                        float(max(ys)) * (1 + 1e-12)))
+    return out
+
+
 @dataclass
 class Judgement:
     state: str  # ok | fail | undecided
@@ -533,6 +562,24 @@ class OpJudge:
 
             res = OracleOps().lowrank(Mat(A, mpmath.mpf(0), (m, n)), self.params["k"])
             ref.update(value=res.data, oracle_err=res.err, svd=O.svd(A))
+        elif op == "mclip":
+            from matspec.implementations.base import Mat
+            from matspec.oracles import OracleOps
+
+            res = OracleOps().mclip(Mat(A, mpmath.mpf(0), (m, n)), self.params["lo"], self.params["hi"])
+            ref.update(value=res.data, oracle_err=res.err, svd=O.svd(A))
+        elif op == "newton_schulz":
+            from matspec.implementations.base import Mat
+            from matspec.oracles import OracleOps
+
+            r = O.svd(A)
+            ref.update(svd=r)
+            if self.contract.kind == "exact":
+                # the schedule run in mpmath at working precision: U F(Σ/(s‖A‖_F)) Vᵀ up to a
+                # certified ~1e-60 (OracleOps.newton_schulz), no SVD needed for the value itself
+                res = OracleOps().newton_schulz(Mat(A, mpmath.mpf(0), (m, n)), self.params["schedule"],
+                                                steps=self.params.get("steps"))
+                ref.update(value=res.data, oracle_err=res.err)
         elif op == "matmul":
             B = _mp(args64[1])
             with mpmath.workdps(O.working_dps(O.DEFAULT_DIGITS)):
@@ -620,6 +667,38 @@ class OpJudge:
             fwd = E * (1 + 2 * (s[0] + E) / delta)
             recon = (gamma(k + 1, u) + 2 * svd_backward_factor(m, n, u)) * math.sqrt(k) * s[0]
             return _fnum(fwd + recon), ""
+        if op == "mclip":
+            from matspec.implementations.base import mclip_lipschitz_factor
+            from matspec.implementations.radii import mclip_radius, svd_recon_err
+
+            lo, hi = self.params["lo"], self.params["hi"]
+            s = ref["svd"][1]
+            # as the backends' mclip radius (implementations/radii.py): the kernel's SVD backward
+            # error E carried by clip's matrix Lipschitz constant (√2·max(1, lo/σ_min), infinite
+            # when lo > 0 lifts an undetermined null direction), lo/hi rounded to the dtype, and
+            # forming U clip(Σ) Vᵀ (γ_{r+1} products on nearly orthonormal factors).
+            L = mclip_lipschitz_factor(lo, _fnum(s[-1] - E))
+            if not math.isfinite(L):
+                return None, ("U clip(Σ) Vᵀ not determined: lo > 0 lifts the input's (numerically) zero singular "
+                              "values to lo along singular vectors that are not unique")
+            top = max(abs(min(max(_fnum(x), lo), hi)) for x in s) if len(s) else 0.0
+            recon = svd_recon_err(gamma(r + 1, u), r, top, m, n, u)
+            return _fnum(mclip_radius(L, _fnum(E), u, r, lo, hi, recon)), ""
+        if op == "newton_schulz":
+            from matspec.implementations import newton_schulz as ns
+
+            sched, steps = self.params["schedule"], self.params.get("steps")
+            norms = _ns_exact_norms(sched, ref["svd"][1], fro, steps)
+            # ns.forward_error_bound (the backends' radius), on the exact iterates' norms: the
+            # kernel's own iterates enter through ‖X̂_t‖ <= ‖X_t‖ + e_t; 5 roundings for the
+            # normalisation allow a kernel that pre-scales by max|a_ij| (as overflow-safe ones do).
+            e = ns.forward_error_bound(sched, m, n, u, norms, _fnum(fro), 0.0, steps=steps,
+                                       norms_are_exact=True, norm_roundings=5)
+            out_fro = norms[-1][0]
+            if not e < out_fro + 1.0:
+                return None, (f"bound vacuous: forward error bound {e:.3g} ≥ the output's size "
+                              f"{out_fro:.3g} + 1 at this dtype (use a band contract)")
+            return e, ""
         if op == "matmul":
             # Higham §3.5: ‖fl(AB) − AB‖_F ≤ γ_k ‖A‖_F‖B‖_F for inner dimension k (any order
             # or blocking); the product's own rounding is inside γ_k.
@@ -767,7 +846,7 @@ class OpJudge:
     def judge(self, ref, Y64) -> Judgement:
         import mpmath
 
-        if self.op == "msign" and self.contract.kind == "band":
+        if self.op in BAND_OPS and self.contract.kind == "band":
             # the oracle's SVD is certified to ~1e-30 relative: negligible beside any allowance
             return self.band_judge(ref, Y64)
         err, det = self.error(ref, Y64)
@@ -818,6 +897,13 @@ def baseline_output(op: str, params: dict, args64: list, dtype: str, contract: C
             return A @ args64[1].astype(dt)
         if op == "solve":
             return np.linalg.solve(A, args64[1].astype(dt))
+        if op == "mclip":
+            U, s, Vt = np.linalg.svd(A, full_matrices=False)
+            return (U * np.clip(s, dt.type(params["lo"]), dt.type(params["hi"]))) @ Vt
+        if op == "newton_schulz":
+            from matspec.implementations import newton_schulz as ns
+
+            return ns.iterate(A, params["schedule"], steps=params.get("steps"))
     return None
 
 
@@ -872,7 +958,16 @@ def adversarial_cases(op: str, params: dict, dtype: str, scale_range: Optional[t
         ("tall", {"A": M(6, 2, log10_kappa=1)}),
         ("wide", {"A": M(2, 6, log10_kappa=1)}),
     ]
-    if op == "msign":
+    if op == "mclip":
+        # singular values on both sides of [lo, hi] (and inside it): σ₁ = 10^⌈log10 2hi⌉, σ_min near lo/2
+        lo, hi = params["lo"], params["hi"]
+        if hi > 0:
+            sc = math.ceil(math.log10(2 * hi))
+            lk = math.log10(10.0 ** sc / (lo / 2)) if lo > 0 else 4.0
+            sc = min(max(sc, lo_e), hi_e)
+            cases.append(("sigma across [lo, hi]", {"A": M(5, 5, mode="geometric", log10_kappa=round(min(max(lk, 0.0), 300.0), 4),
+                                                          log10_scale=sc)}))
+    if op in ("msign", "newton_schulz"):
         # one small σ: just above the user's band floor (the smallest σ the contract still
         # covers), else 1e-3·σ₁ — where an iteration with too few steps stays below a band
         fl = contract.floor if contract is not None and contract.floor else None
@@ -884,13 +979,28 @@ def adversarial_cases(op: str, params: dict, dtype: str, scale_range: Optional[t
     return cases
 
 
+def drawn_scale_range(op: str, params: dict, dtype: str, scale_range: Optional[tuple[int, int]]) -> tuple[int, int]:
+    """log10 scales Hypothesis draws.  mclip is not scale invariant: lo and hi are absolute, and
+    matrices far above hi or far below lo only test a constant map, so its default window is
+    three decades either side of max(|lo|, |hi|) (inside the dtype's range; the gallery still
+    probes the range edges)."""
+    if scale_range is not None:
+        return scale_range
+    dlo, dhi = default_log10_scale_range(dtype)
+    if op == "mclip":
+        big = max(abs(params["lo"]), abs(params["hi"]))
+        c = math.floor(math.log10(big)) if big > 0 else 0
+        return max(dlo, c - 3), min(dhi, c + 3)
+    return dlo, dhi
+
+
 def input_strategy(op: str, params: dict, dtype: str, max_dim: int, scale_range: Optional[tuple[int, int]]):
     from hypothesis import strategies as st
 
     from matspec.implementations.base import Domain
     from matspec.strategies import gallery_matrices, matrices, pairs_for_product, vectors
 
-    lo, hi = scale_range if scale_range is not None else default_log10_scale_range(dtype)
+    lo, hi = drawn_scale_range(op, params, dtype, scale_range)
     dom = Domain(max_dim=max_dim, log10_scale=(lo, hi))
     if op == "matmul":
         return pairs_for_product(dom).map(lambda ab: {"A": ab[0], "B": ab[1]})
@@ -969,6 +1079,13 @@ class Validator:
         self.op, self.kernel, self.dtype, self.framework, self.device = op, kernel, dtype, framework, device
         self.out_dtype = out_dtype
         self.contract = parse_contract(contract, op)
+        if op == "newton_schulz" and self.contract.kind == "band" and "products=" not in (contract or ""):
+            # the band's rounding allowance counts dependent products: a schedule step forms
+            # G = XXᵀ, G·G and (bG + cG²)·X, so T steps are 3T of them (the user may override)
+            from matspec.implementations.newton_schulz import SCHEDULES
+
+            T = self.op_params.get("steps") or SCHEDULES[self.op_params["schedule"]].steps
+            self.contract = dataclasses.replace(self.contract, products=3 * T)
         self.examples, self.seed, self.timeout, self.max_dim, self.scale_range = examples, seed, timeout, max_dim, scale_range
         self.gallery = gallery
         if isinstance(kernel, str) and ":" in kernel:
@@ -998,6 +1115,28 @@ class Validator:
                 raise UsageError("Ky Fan norm needs --param k=K with an integer K >= 1")
         if op == "lowrank" and not (isinstance(p.get("k"), int) and not isinstance(p.get("k"), bool) and p["k"] >= 0):
             raise UsageError("lowrank needs --param k=K with an integer K >= 0")
+        if op == "mclip":
+            from matspec.implementations.base import check_clip_interval
+
+            lo, hi = p.get("lo"), p.get("hi")
+            if isinstance(lo, bool) or isinstance(hi, bool):
+                raise UsageError(f"mclip needs numbers lo, hi, got {lo!r}, {hi!r}")
+            try:
+                check_clip_interval(lo, hi)
+            except ValueError as exc:
+                raise UsageError(f"{exc} (--param lo=LO --param hi=HI)") from None
+            p["lo"], p["hi"] = float(lo), float(hi)
+        if op == "newton_schulz":
+            from matspec.implementations.newton_schulz import SCHEDULES
+
+            name = p.get("schedule")
+            if name not in SCHEDULES:
+                raise UsageError(f"newton_schulz needs --param schedule=NAME with NAME in {', '.join(SCHEDULES)}, got {name!r}")
+            steps = p.get("steps")
+            if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)
+                                      or not 1 <= steps <= SCHEDULES[name].steps):
+                raise UsageError(f"newton_schulz steps must be an integer in [1, {SCHEDULES[name].steps}] for "
+                                 f"schedule {name!r} (its published length), got {steps!r}")
 
     # -- replay command ----------------------------------------------------------------
     def replay_command(self, inputs_json: dict) -> str:
@@ -1225,7 +1364,9 @@ class ValidationReport:
             "max_dim": v.max_dim,
             "scale_range_log10": list(v.scale_range) if v.scale_range else None,
             "scale_note": ("scales narrowed by the user to 1e%d..1e%d" % tuple(v.scale_range)) if v.scale_range else
-                          "full scale range: drawn 1e%d..1e%d, gallery at the dtype's edges" % default_log10_scale_range(v.dtype),
+                          ("drawn 1e%d..1e%d around the clip interval, gallery at the dtype's edges" if v.op == "mclip" else
+                           "full scale range: drawn 1e%d..1e%d, gallery at the dtype's edges")
+                          % drawn_scale_range(v.op, v.op_params, v.dtype, None),
             "isolation": "subprocess (spawn)" if v.runner.isolated else "in-process thread",
             "isolation_note": v.runner.note,
             "gallery_evaluated": v.gallery,
@@ -1389,8 +1530,9 @@ def add_parser(sub) -> None:
     v.add_argument("--out-dtype", choices=DTYPES, default=None, help="declare an output dtype other than the input's")
     v.add_argument("--device", default="cpu")
     v.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="op parameter (norm: kind, p, k; lowrank: k) or extra kernel keyword; Python literals")
-    v.add_argument("--contract", default="exact", help="exact | band:LO,HI[,floor=F][,products=P] (msign)")
+                   help="op parameter (norm: kind, p, k; lowrank: k; mclip: lo, hi; newton_schulz: schedule, steps) "
+                        "or extra kernel keyword; Python literals")
+    v.add_argument("--contract", default="exact", help="exact | band:LO,HI[,floor=F][,products=P] (msign, newton_schulz)")
     v.add_argument("--examples", type=_nonneg_int, default=30, help="drawn inputs (besides the adversarial gallery)")
     v.add_argument("--seed", type=_seed, default=0)
     v.add_argument("--timeout", type=_positive_float, default=10.0, help="seconds per kernel call")

@@ -267,6 +267,11 @@ BF16_UNSUPPORTED = {
     "inv": lambda o, A: o.inv(A),
     "eigvals": lambda o, A: o.eigvals(A),
     "mclip": lambda o, A: o.mclip(A, 0.5, 1.0),
+    "cond(2)": lambda o, A: o.cond(A, "2"),
+    "cond(1)": lambda o, A: o.cond(A, "1"),
+    "cond(fro)": lambda o, A: o.cond(A, "fro"),
+    "lstsq": lambda o, A: o.lstsq(A, A),
+    "tikhonov_solve": lambda o, A: o.tikhonov_solve(A, A, 0.5),
 }
 
 
@@ -277,7 +282,7 @@ def test_bfloat16_cpu_unsupported_ops_are_reported_not_upcast(op):
     with pytest.raises(Unsupported) as info:
         BF16_UNSUPPORTED[op](ops, A)
     assert info.value.opset == "torch-cpu-bfloat16"
-    assert "BFloat16" in info.value.reason or "Low precision" in info.value.reason
+    assert any(t in info.value.reason for t in ("BFloat16", "Low precision", "types other than float and double"))
     # the same op in float32 answers: the refusal is the dtype's, not a broken op
     f32 = TorchOps("float32")
     BF16_UNSUPPORTED[op](f32, f32.mat(np.eye(3) + 0.25))
@@ -416,6 +421,10 @@ def test_cuda_ops_within_radius_of_oracle(oracle, dtype, tf32, data):
     check_matrix_ops(ops, oracle, X, Y)
     if X.shape[0] == X.shape[1]:
         check_linear_ops(ops, oracle, X, Y)
+    from test_numpy_backend import check_new_ops
+
+    b = ops.mat(data.draw(matrices(d, m=X.shape[0], n=1))).data
+    check_new_ops(ops, oracle, ops.mat(X), ops.mat(b), allow_unsupported=True)  # CUDA lstsq: tall only
 
 
 @pytest.mark.gpu
@@ -434,3 +443,43 @@ def test_without_torch_only_numpy_is_registered(monkeypatch):
     assert "numpy-float64" in ids and not any(i.startswith("torch") for i in ids)
     with pytest.raises(KeyError, match=r"needs torch: pip install 'matspec\[torch\]'"):
         get_opset("torch-cpu-float32")
+
+
+# ---- cond, lstsq, tikhonov_solve, power_norm, hippo_legs (checker and planted bugs shared
+# with tests/test_numpy_backend.py) --------------------------------------------------------
+
+from test_numpy_backend import PLANTED_NEW_OPS, check_new_ops, planted_inputs  # noqa: E402
+
+
+@pytest.mark.parametrize("dtype", CPU_DTYPES)
+@settings(max_examples=6, deadline=None, database=None)
+@given(data=st.data())
+def test_cpu_cond_lstsq_tikhonov_power_hippo_within_radius_of_oracle(oracle, dtype, data):
+    ops = TorchOps(dtype)
+    lo, hi = ops.domain("default").log10_scale
+    d = Domain(max_dim=5, log10_scale=(lo // 2, hi // 2))
+    A = ops.mat(ops.mat(data.draw(any_matrix(d))).data)
+    b = ops.mat(ops.mat(data.draw(matrices(d, m=A.m, n=data.draw(st.integers(1, 2))))).data)
+    check_new_ops(ops, oracle, A, b, allow_unsupported=dtype == "bfloat16")
+
+
+def test_bfloat16_power_norm_and_hippo_are_supported_and_decided(oracle):
+    """bfloat16 has matmul and sqrt on the CPU: power iteration and the HiPPO construction run in
+    bfloat16 (never upcast) and a few steps stay decided under the bfloat16 bound."""
+    ops = TorchOps("bfloat16")
+    rng = np.random.default_rng(5)
+    A, b = ops.mat(rng.standard_normal((4, 3))), ops.mat(rng.standard_normal((4, 1)))
+    assert ops.power_norm(A, 2).is_finite()
+    assert ops.hippo_legs(8)[0].data.dtype == torch.bfloat16
+    assert check_new_ops(ops, oracle, A, b, allow_unsupported=True) >= 3
+
+
+@pytest.mark.parametrize("bug, needle", PLANTED_NEW_OPS, ids=[p[0].__name__ for p in PLANTED_NEW_OPS])
+def test_planted_new_op_is_caught_on_torch(oracle, bug, needle):
+    honest = TorchOps("float32")
+    for A, b in planted_inputs(honest):
+        assert check_new_ops(honest, oracle, A, b) > 0
+    bad = type(f"Planted{bug.__name__}", (bug, TorchOps), {})("float32")
+    with pytest.raises(AssertionError, match=needle):
+        for A, b in planted_inputs(bad):
+            check_new_ops(bad, oracle, A, b)

@@ -25,6 +25,8 @@ REFERENCES = [
     ("lowrank", {"k": 1}, "lowrank"),
     ("matmul", {}, "matmul"),
     ("solve", {}, "solve"),
+    ("mclip", {"lo": 0.5, "hi": 2.0}, "mclip"),
+    ("newton_schulz", {"schedule": "youjiacheng"}, "newton_schulz"),
 ]
 
 
@@ -66,6 +68,13 @@ PLANTED = [
     ("matmul_float32", "matmul", {}, "error exceeds the allowed bound"),
     ("solve_float32", "solve", {}, "NaN/Inf"),  # float32 overflows on the 1e±306 gallery cases
     ("solve_float32", "solve", {"scale_range": (-3, 3)}, "error exceeds the allowed bound"),
+    ("mclip_forgets_lower", "mclip", {"params": {"lo": 0.5, "hi": 2.0}}, "error exceeds the allowed bound"),
+    ("mclip_version1", "mclip", {"params": {"lo": 0.25, "hi": 0.75}}, "error exceeds the allowed bound"),
+    ("ns_one_step_short", "newton_schulz", {"params": {"schedule": "youjiacheng"}}, "error exceeds the allowed bound"),
+    ("ns_doc_table_coeffs", "newton_schulz", {"params": {"schedule": "youjiacheng"}}, "error exceeds the allowed bound"),
+    ("ns_float32_gram", "newton_schulz", {"params": {"schedule": "muon_quintic"}}, "error exceeds the allowed bound"),
+    ("ns_one_step_short", "newton_schulz", {"params": {"schedule": "youjiacheng"}, "contract": "band:0.8,1.05,floor=0.005"},
+     "outside the band"),
 ]
 
 
@@ -156,6 +165,42 @@ def test_band_contract_references_pass():
     assert "band" in rep.to_json()["contract_text"]
     rep = validate("msign", f"{GOOD}:muon_quintic", contract="band:0.6,1.2,floor=0.005", examples=5, max_dim=5)
     assert rep.passed, "\n".join(rep.summary_lines())
+
+
+def test_newton_schulz_band_and_other_schedules_pass(base_seed):
+    """Certified band of YouJiacheng's 6 steps on [1e-3, 1] is [0.866, 0.999] (newton_schulz.transfer_band);
+    with σ < 0.005·σ₁ exempt (x = σ/‖A‖_F >= 0.005/√6 > 1e-3 at n <= 6) the output lies in [0.8, 1.05].
+    The band's rounding allowance counts 3 products per step unless the user says otherwise."""
+    rep = validate("newton_schulz", f"{GOOD}:newton_schulz", params={"schedule": "youjiacheng"},
+                   contract="band:0.8,1.05,floor=0.005", seed=base_seed, examples=6, max_dim=6)
+    assert rep.passed, "\n".join(rep.summary_lines())
+    assert rep.to_json()["contract"] == "band:0.8,1.05,floor=0.005,products=18"
+    for params, dtype in (({"schedule": "polar_express"}, "float64"), ({"schedule": "muon_quintic", "steps": 3}, "float32")):
+        rep = validate("newton_schulz", f"{GOOD}:newton_schulz", params=params, dtype=dtype, seed=base_seed,
+                       examples=4, max_dim=5, gallery=False)
+        assert rep.passed and rep.decided > 0, "\n".join(rep.summary_lines())
+
+
+def test_mclip_and_newton_schulz_parameter_errors():
+    for op, params, contract, msg in [
+        ("mclip", {"lo": 2.0, "hi": 1.0}, "exact", "lo <= hi"),
+        ("mclip", {"lo": 0.5}, "exact", "lo <= hi"),
+        ("mclip", {"lo": 0.5, "hi": 1.0}, "band:0.5,1", "band' is defined for msign and newton_schulz only"),
+        ("newton_schulz", {"schedule": "muon"}, "exact", "schedule=NAME"),
+        ("newton_schulz", {"schedule": "muon_quintic", "steps": 6}, "exact", r"in \[1, 5\]"),
+    ]:
+        with pytest.raises(UsageError, match=msg):
+            Validator(op, f"{GOOD}:mclip", params=params, contract=contract, examples=0)
+
+
+def test_mclip_undecided_where_clipping_lifts_undetermined_directions():
+    rep = validate("mclip", f"{GOOD}:mclip", params={"lo": 0.5, "hi": 2.0}, examples=0)
+    cases = {c.label: c for c in rep.cases}
+    assert cases["zero matrix"].state == "undecided" and "not unique" in cases["zero matrix"].reason
+    assert cases["sigma across [lo, hi]"].state == "ok"
+    # lo <= 0 never lifts: the zero matrix is decided (output exactly 0)
+    rep = validate("mclip", f"{GOOD}:mclip", params={"lo": 0.0, "hi": 2.0}, examples=0)
+    assert next(c for c in rep.cases if c.label == "zero matrix").state == "ok"
 
 
 def test_exact_contract_is_undecided_on_rank_deficient_input():

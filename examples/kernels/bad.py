@@ -89,3 +89,47 @@ def muon_quintic_4_steps(A):
 def norm_transposed(A, kind, p=None, k=None):
     """Evaluates the norm of Aᵀ: the induced 1- and ∞-norms (column vs row sums) swap."""
     return good.norm(A.T.copy(), kind, p, k)
+
+
+def mclip_forgets_lower(A, lo, hi):
+    """Clips only from above (np.minimum(s, hi)): singular values below lo stay below."""
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return (U * np.minimum(s, A.dtype.type(hi))) @ Vt
+
+
+def mclip_version1(A, lo, hi):
+    """Seed 002 §2.4 version 1, [(α+β)I + (αI−M)msign(αI−M) − (βI−M)msign(βI−M)]/2: right only
+    for symmetric PSD M (and undefined for rectangular M)."""
+    n = A.shape[1]
+    eye = np.eye(n, dtype=A.dtype)
+    Sa, Sb = lo * eye - A, hi * eye - A
+    return ((lo + hi) * eye + Sa @ good.msign(Sa) - Sb @ good.msign(Sb)) / 2
+
+
+def ns_one_step_short(A, schedule, steps=None):
+    """good.newton_schulz with one step too few."""
+    n = len(good._ns_rows(schedule)[0]) if steps is None else steps
+    return good.newton_schulz(A, schedule, steps=n - 1) if n > 1 else A / np.linalg.norm(A)
+
+
+def ns_doc_table_coeffs(A, schedule, steps=None):
+    """Asked for YouJiacheng's schedule, uses the table printed in seed 002 §2.3 (a wrong
+    coefficient set: it is not YouJiacheng's)."""
+    return good.newton_schulz(A, "doc_table" if schedule == "youjiacheng" else schedule, steps)
+
+
+def ns_float32_gram(A, schedule, steps=None):
+    """The Gram products G = XXᵀ in float32 inside a float64 kernel (mixed-precision slip)."""
+    rows, safety = good._ns_rows(schedule)
+    rows = rows[:steps] if steps is not None else rows
+    m = np.max(np.abs(A))
+    if m == 0:
+        return np.zeros_like(A)
+    tall = A.shape[0] > A.shape[1]
+    X = (A.T if tall else A) / m
+    X = X / (safety * np.linalg.norm(X))
+    for a, b, c in rows:
+        X32 = X.astype(np.float32)
+        G = (X32 @ X32.T).astype(A.dtype)
+        X = a * X + (b * G + c * (G @ G)) @ X
+    return np.ascontiguousarray(X.T if tall else X).astype(A.dtype)

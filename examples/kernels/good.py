@@ -92,3 +92,47 @@ def muon_quintic(A, steps=5):
         G = X @ X.T
         X = a * X + (b * G + c * (G @ G)) @ X
     return (X if wide else X.T).astype(A.dtype)
+
+
+def mclip(A, lo, hi):
+    """Singular-value clipping U clip(Σ, [lo, hi]) Vᵀ by the SVD (lo, hi rounded to A's dtype)."""
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return (U * np.clip(s, A.dtype.type(lo), A.dtype.type(hi))) @ Vt
+
+
+# A schedule's (a, b, c) per step, copied from the published sources (the same values as
+# matspec.implementations.newton_schulz.SCHEDULES, kept here so this file stands alone).
+NS_SCHEDULES = {
+    "cubic": [(1.5, -0.5, 0.0)] * 10,
+    "muon_quintic": [(3.4445, -4.7750, 2.0315)] * 5,
+    "youjiacheng": [(3955 / 1024, -8306 / 1024, 5008 / 1024), (3735 / 1024, -6681 / 1024, 3463 / 1024),
+                    (3799 / 1024, -6499 / 1024, 3211 / 1024), (4019 / 1024, -6385 / 1024, 2906 / 1024),
+                    (2677 / 1024, -3029 / 1024, 1162 / 1024), (2172 / 1024, -1833 / 1024, 682 / 1024)],
+    "doc_table": [(4.140, -7.553, 3.571), (3.892, -6.637, 2.973), (3.668, -6.456, 3.021),
+                  (3.248, -6.211, 3.292), (2.792, -5.759, 3.796), (3.176, -5.507, 4.048)],
+}
+
+
+def _ns_rows(schedule):
+    if schedule == "polar_express":  # rational coefficients (safety 1.01 divided in): take matspec's
+        from matspec.implementations.newton_schulz import SCHEDULES
+
+        return SCHEDULES[schedule].float_coeffs(), 1.01
+    return NS_SCHEDULES[schedule], 1.0
+
+
+def newton_schulz(A, schedule, steps=None):
+    """X₀ = A/(s‖A‖_F) (‖A‖_F computed with a max-abs pre-scaling, so neither 1e306 nor 1e-305
+    entries over- or underflow), then X ← aX + (bG + cG²)X, G = XXᵀ on the wide orientation."""
+    rows, safety = _ns_rows(schedule)
+    rows = rows[:steps] if steps is not None else rows
+    m = np.max(np.abs(A))
+    if m == 0:
+        return np.zeros_like(A)
+    tall = A.shape[0] > A.shape[1]
+    X = (A.T if tall else A) / m
+    X = X / (safety * np.linalg.norm(X))
+    for a, b, c in rows:
+        G = X @ X.T
+        X = a * X + (b * G + c * (G @ G)) @ X
+    return np.ascontiguousarray(X.T if tall else X).astype(A.dtype)
