@@ -15,15 +15,18 @@ import planted_extra_b  # noqa: F401 - registers more _Planted subclasses (004 �
 import planted_extra_c  # noqa: F401 - registers more _Planted subclasses (004 §8–9)
 import planted_extra_d  # noqa: F401 - registers more _Planted subclasses (seeds 000/001/003, 004 §7.2–8.4)
 import planted_extra_e  # noqa: F401 - registers more _Planted subclasses (seed 002: msign, Newton–Schulz, mclip)
+import planted_extra_f  # noqa: F401 - registers more _Planted subclasses (004 §7.3 norm dependence)
 import planted_map_a
 import planted_map_b
 import planted_map_c
 import planted_map_d
 import planted_map_e
 import planted_map_f
+import planted_map_g
 
 PLANTED_FOR = {**planted_map_a.PLANTED_FOR, **planted_map_b.PLANTED_FOR, **planted_map_c.PLANTED_FOR,
-               **planted_map_d.PLANTED_FOR, **planted_map_e.PLANTED_FOR, **planted_map_f.PLANTED_FOR}
+               **planted_map_d.PLANTED_FOR, **planted_map_e.PLANTED_FOR, **planted_map_f.PLANTED_FOR,
+               **planted_map_g.PLANTED_FOR}
 
 
 def _all_planted():

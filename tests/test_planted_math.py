@@ -8,7 +8,7 @@ import mpmath
 import pytest
 
 from matspec.catalogue import all_claims, get_claim
-from matspec.catalogue import hippo, mclip
+from matspec.catalogue import hippo, mclip, svd_facts
 from matspec.catalogue.svd_facts import _hessian_cost
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Mat
@@ -48,7 +48,15 @@ MATH_ONLY_PLANTED = {
              form.inputs), OracleOps(), profile="smoke", seed=7)),
     "hippo.legendre_projection": ("off-by-one Legendre moment", lambda form: check_form(
         Form(form.text, lambda ops, d, p: _legendre_with(d, p), form.inputs), OracleOps(), profile="smoke", seed=7)),
+    "svd_facts.hessian_symmetric": ("ε forgotten in the regularised ratio xy(x² − y²)/(x² + y² + ε²)",
+                                    lambda form: check_form(
+        Form(form.text, lambda ops, f, c, x: svd_facts._hessian_symmetric(ops, f, c, x, gallery=_EPS_FORGOTTEN),
+             form.inputs, examples=form.examples), OracleOps(), profile="smoke", seed=7)),
 }
+
+# The smooth gallery with the ε of the regularised ratio dropped: it becomes Schwarz's counterexample,
+# which the C²-restricted form evaluates at the origin.
+_EPS_FORGOTTEN = {**svd_facts.HESSIAN_GALLERY, "ratio_eps": svd_facts.HESSIAN_GALLERY["schwarz"]}
 
 
 def _legendre_with(d, p):

@@ -1,16 +1,19 @@
 """Claims of 004 §7: the condition number (the parts the op set can check).
 
 Sections: 7.1 Definition and Intuition · 7.3 Properties and Bounds · 7.4 Tikhonov Regularization ·
-7.5 Estimating Condition Numbers.
+7.5 Estimating Condition Numbers (with §4.2's power-iteration rate, which §7.5 relies on).
 
-There is no inverse op: where A⁻¹ is needed, A = U·diag(σ)·V is built from orthogonal specs with
-power-of-two σ, so A⁻¹ = Vᵀ·diag(1/σ)·Uᵀ is an exact object the op set can also build.
+Most claims here build A = U·diag(σ)·V from orthogonal specs with power-of-two σ, so that
+A⁻¹ = Vᵀ·diag(1/σ)·Uᵀ is an exact object the op set can also build (no inverse op is trusted);
+norm_dependence uses ops.inv on drawn matrices and checks ‖A·inv(A) − I‖_F = 0 alongside.
 
-Not encoded (need ops the op set lacks, or are rules of thumb):
-* §7.2 forward error bound and "t − log10 κ reliable digits" (needs solve; a rule of thumb);
-* §7.3 "norm dependence ... equivalent up to polynomial factors" (no crisp statement);
-* §7.4 "‖x̂_λ‖ < ‖x̂_LS‖" (needs solve; note it is an equality when Aᵀb = 0);
-* §7.5 power / inverse power iteration and LAPACK remarks (algorithmic, no claim).
+§7.3 "norm dependence" is made concrete with derived constants (conditioning.norm_dependence, via ops.inv);
+§4.2's power-iteration rate and §7.5's power / inverse power iteration are conditioning.power_iteration_rate.
+§7.2's forward error bound and digits-lost rule and §7.4's Tikhonov solution norm (they need solve) live in
+linear_systems (forward_error_bound, digits_lost_rule, tikhonov_solution_norm).
+
+Not encoded: §7.5 "LAPACK routines. scipy.linalg.svd + ratio; or np.linalg.cond(A, p)" (a pointer to
+library functions, no claim).
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, MatrixSpec, OrthogonalSpec
 from matspec.strategies import SEEDS, dims, half_scale, matrices, vector_entries
-from matspec.values import Val, eq, ge, le, lt
+from matspec.values import Val, eq, ge, le, lt, sqrt, vsum
 
 CLAIMS = Registry()
 
@@ -340,6 +343,85 @@ CLAIMS.add(
 )
 
 
+# --- norm dependence --------------------------------------------------------------
+#
+# The constants, from the entrywise/induced norm equivalences for an n×n matrix X (applied to A and to
+# A⁻¹, then multiplied):
+#   ‖X‖₁ <= √n‖X‖₂ (a column's 1-norm <= √n × its 2-norm <= √n‖X‖₂) and ‖X‖₂ <= √n‖X‖₁ (same with
+#   Xᵀ: ‖X‖₂ = ‖Xᵀ‖₂ <= √n‖Xᵀ‖_∞ = √n‖X‖₁)  ⇒  κ₁/n <= κ₂ <= n·κ₁;  the same for ∞ (κ_∞(A) = κ₁(Aᵀ),
+#   κ₂(Aᵀ) = κ₂(A));
+#   ‖X‖_∞ <= n·max|x_ij| <= n‖X‖₁ and symmetrically  ⇒  κ₁/n² <= κ_∞ <= n²κ₁;
+#   ‖X‖₂ <= ‖X‖_F <= √n‖X‖₂  ⇒  κ₂ <= κ_F <= n·κ₂, and Cauchy–Schwarz on Σσ_i²·Σσ_i⁻² gives κ_F >= n.
+# For n = 2, A⁻¹ = adj(A)/det A with ‖adj A‖_∞ = ‖A‖₁ and ‖adj A‖₁ = ‖A‖_∞, so κ₁ = κ_∞ =
+# ‖A‖₁‖A‖_∞/|det A| >= σ1²/(σ1σ2) = κ₂ (‖A‖₂² <= ‖A‖₁‖A‖_∞): a sharper exact fact, also checked.
+
+def _hadamard(n: int) -> ArraySpec:
+    H = [[1.0]]
+    while len(H) < n:
+        H = [r + r for r in H] + [r + [-x for x in r] for r in H]
+    return ArraySpec.of(H)
+
+
+def _ones_column(n: int) -> ArraySpec:
+    # I + (1 − e1)e1ᵀ: ‖A‖₁ = n, ‖A‖_∞ = 2, and A⁻¹ = I − (1 − e1)e1ᵀ has the same norms, so κ₁ = n²
+    # and κ_∞ = 4 — κ₁/κ_∞ = n²/4 grows like n², so no lower power of n can replace n².
+    return ArraySpec.of([[1.0 if (j == 0 or i == j) else 0.0 for j in range(n)] for i in range(n)])
+
+
+def _norm_dep_inputs(d: Domain):
+    return _square_full_rank(_low_kappa(d), 6).map(lambda A: {"A": A})
+
+
+def _norm_dependence(ops, A, family=None):
+    M = ops.mat(A)
+    n = M.n
+    Mi = ops.inv(M)
+    k = {p: ops.norm(M, p) * ops.norm(Mi, p) for p in ("1", "2", "inf", "fro")}
+    N = Val.exact(n)
+    rels = [
+        eq(ops.norm(ops.sub(ops.matmul(M, Mi), ops.identity(n)), "fro"), 0, "‖A·inv(A) − I‖_F == 0"),
+        # κ_∞(A) = κ₁(Aᵀ), κ₂(Aᵀ) = κ₂(A): why the ∞ constants are the 1 constants
+        eq(k["1"], ops.norm(ops.transpose(M), "inf") * ops.norm(ops.transpose(Mi), "inf"), "κ₁(A) == κ_∞(Aᵀ)"),
+        le(k["1"], N * k["2"], "κ₁ <= n·κ₂"), le(k["2"], N * k["1"], "κ₂ <= n·κ₁"),
+        le(k["inf"], N * k["2"], "κ_∞ <= n·κ₂"), le(k["2"], N * k["inf"], "κ₂ <= n·κ_∞"),
+        le(k["inf"], N * N * k["1"], "κ_∞ <= n²·κ₁"), le(k["1"], N * N * k["inf"], "κ₁ <= n²·κ_∞"),
+        le(k["2"], k["fro"], "κ₂ <= κ_F"), le(N, k["fro"], "n <= κ_F"), le(k["fro"], N * k["2"], "κ_F <= n·κ₂"),
+    ]
+    if n == 2:
+        rels += [eq(k["1"], k["inf"], "n = 2: κ₁ == κ_∞"), le(k["2"], k["1"], "n = 2: κ₂ <= κ₁")]
+    if family == "hadamard":  # orthogonal up to scale with entries ±1: the n-factors are attained
+        rels += [eq(k["1"], N * k["2"], f"Hadamard n = {n}: κ₁ == n·κ₂"),
+                 eq(k["inf"], N * k["2"], f"Hadamard n = {n}: κ_∞ == n·κ₂"),
+                 eq(k["fro"], N * k["2"], f"Hadamard n = {n}: κ_F == n·κ₂")]
+    elif family == "ones_column":
+        rels += [eq(k["1"], N * N / 4 * k["inf"], f"I + (1 − e1)e1ᵀ, n = {n}: κ₁ == (n²/4)·κ_∞")]
+    return rels
+
+
+CLAIMS.add(
+    id="conditioning.norm_dependence",
+    expect=dict(NO_BF16_LINALG),
+    provenance=src("7.3 Properties and Bounds",
+                   "Norm dependence. Different norms give different condition numbers, but they're equivalent up "
+                   "to polynomial factors in n."),
+    stated=Form("A n×n nonsingular: κ₁/n <= κ₂ <= n·κ₁, κ_∞/n <= κ₂ <= n·κ_∞, κ₁/n² <= κ_∞ <= n²·κ₁, "
+                "max(n, κ₂) <= κ_F <= n·κ₂; attained: κ₁ = κ_∞ = κ_F = n·κ₂ for Hadamard matrices, κ₁/κ_∞ = "
+                "n²/4 for I + (1 − e1)e1ᵀ", _norm_dependence, _norm_dep_inputs,
+                examples=[{"A": _hadamard(n), "family": "hadamard"} for n in (1, 2, 4, 8)]
+                + [{"A": _ones_column(n), "family": "ones_column"} for n in (3, 4, 6)]),
+    recorded=Verdict.HOLDS,
+    note=("Made concrete with the constants derived from the norm equivalences (comment in the source): all "
+          "polynomial in n, so the statement holds.  Tightness: κ₁ <= n·κ₂, κ_∞ <= n·κ₂ and κ_F <= n·κ₂ are "
+          "attained by Hadamard matrices (κ₂ = 1, κ₁ = κ_∞ = κ_F = n; n = 1, 2, 4, 8 checked); κ_∞ <= n²κ₁ is "
+          "attained up to the factor 4 by I + (1 − e1)e1ᵀ (κ₁ = n², κ_∞ = 4, or its transpose), so the power n² "
+          "cannot be lowered.  κ₂ <= n·κ₁ is valid but probably loose: for n = 2 κ₂ <= κ₁ = κ_∞ exactly, and a "
+          "local search (uncertified, no proof of the best constant) reached κ₂/κ₁ ≈ 1.77 at n = 3 and ≈ 2.0 at "
+          "n = 4.  κ_F is never 1 "
+          "for n >= 2 (κ_F >= n).  Inverse by ops.inv, checked by ‖A·inv(A) − I‖_F = 0; κ <= 1e3 so float32 "
+          "decides."),
+)
+
+
 # ----------------------------------------------------------------------------------
 # 7.4 Tikhonov Regularization
 # ----------------------------------------------------------------------------------
@@ -552,4 +634,126 @@ CLAIMS.add(
           "either, while κ is.  The estimator is the product ‖Ag‖‖A⁻¹g‖/‖g‖² — a lower bound on κ, "
           "≈ κ·|⟨ĝ,v1⟩||⟨ĝ,u_n⟩| ~ κ/n for Gaussian g (the randomness only enters through these two "
           "cosines).  Drawn g are arbitrary vectors (the deterministic bounds hold for every g)."),
+)
+
+
+# ----------------------------------------------------------------------------------
+# 4.2 / 7.5 power iteration on AᵀA and inverse iteration: the rate
+# ----------------------------------------------------------------------------------
+#
+# A = U diag(σ) V (exact, σ powers of two), so AᵀA = Vᵀ diag(σ²) V: its eigenvectors v_i are the rows
+# of V and the coordinates of x in that basis are y = Vx.  From x0 = Σ c_i v_i, x_k ∝ Σ c_i σ_i^{2k} v_i:
+#   tan θ_k = ‖(c_i σ_i^{2k})_{i>=2}‖/|c_1 σ1^{2k}| <= (σ2/σ1)^{2k} tan θ_0, with equality when x0 ∈ span(v1, v2);
+#   ρ_k = ‖Ax_k‖²/‖x_k‖² = Σ σ_i² w_i (w_i = normalised weights), so σ1² − ρ_k = Σ_{i>=2} (σ1² − σ_i²) w_i
+#   <= σ1² sin²θ_k <= σ1² (σ2/σ1)^{4k} tan²θ_0 — the σ estimate converges at (σ2/σ1)^{4k}, not ^k.
+# Inverse iteration is the same on (AᵀA)⁻¹ (eigenvalues 1/σ_i², largest 1/σn²): with φ the angle to v_n,
+#   tan φ_k <= (σn/σ_{n−1})^{2k} tan φ_0 and 1/σn² − ‖A⁻ᵀy_k‖²/‖y_k‖² <= σn⁻² (σn/σ_{n−1})^{4k} tan²φ_0.
+
+def _power_inputs(d: Domain):
+    nonzero = st.sampled_from((1, -1, 2, -3))
+
+    @st.composite
+    def build(draw):
+        out = draw(_inv_inputs(d, max_dim=4).filter(lambda o: o["D"].n >= 2))
+        n = out["D"].n
+        mid = draw(st.lists(st.integers(-3, 3), min_size=n - 2, max_size=n - 2))
+        c = [draw(nonzero), draw(nonzero)] + mid
+        c[-1] = c[-1] if c[-1] != 0 else draw(nonzero)
+        out["c"] = ArraySpec.column(c)  # the start's coordinates in the basis v_1, …, v_n
+        out["K"] = draw(st.integers(1, 3))
+        return out
+
+    return build()
+
+
+def _iterate(ops, A, x, K, inverse=False):
+    At = ops.transpose(A)
+    for _ in range(K):
+        w = ops.solve(A, ops.solve(At, x)) if inverse else ops.matmul(At, ops.matmul(A, x))
+        # any nonzero scalar leaves the direction (all that is judged) exact; 1/‖w‖ keeps it O(1)
+        x = ops.scale(1.0 / float(ops.vnorm(w, 2).mid), w)
+    return x
+
+
+def _tan_to(ops, V, x, i):
+    """tan of the angle between x and the eigenvector v_i = row i of V (coordinates y = Vx)."""
+    y = ops.matmul(V, x)
+    comps = [ops.entry(y, j, 0) for j in range(y.m)]
+    return sqrt(vsum(t * t for j, t in enumerate(comps) if j != i)) / abs(comps[i])
+
+
+def _start(ops, MV, c):
+    return ops.matmul(ops.transpose(MV), ops.mat(ArraySpec.column(c)))
+
+
+def _coords(c: ArraySpec) -> list[float]:
+    return [r[0] for r in c.rows]
+
+
+def _power_stated(ops, U, V, D, c, K):
+    sig = diag_of(D)
+    A, _ = _a_and_inverse(ops, U, V, D)
+    MV = ops.mat(V)
+    c = _coords(c)
+    x0 = _start(ops, MV, [c[0], c[1]] + [0] * (len(sig) - 2))  # x0 ∈ span(v1, v2): the rate is observable exactly
+    r = Val.exact(sig[1]) / Val.exact(sig[0])
+    t0, tK = _tan_to(ops, MV, x0, 0), _tan_to(ops, MV, _iterate(ops, A, x0, K), 0)
+    return eq(tK, r ** K * t0, f"tan θ_k == (σ2/σ1)^k tan θ_0 after k = {K} steps of x ← AᵀAx/‖AᵀAx‖")
+
+
+def _power_corrected(ops, U, V, D, c, K):
+    sig = diag_of(D)
+    n = len(sig)
+    A, _ = _a_and_inverse(ops, U, V, D)
+    MV = ops.mat(V)
+    s1, s2, sn, sn1 = (Val.exact(v) for v in (sig[0], sig[1], sig[-1], sig[-2]))
+    r, q = s2 / s1, sn / sn1
+    c = _coords(c)
+    span = _start(ops, MV, [c[0], c[1]] + [0] * (n - 2))
+    rels = [eq(_tan_to(ops, MV, _iterate(ops, A, span, K), 0), r ** (2 * K) * _tan_to(ops, MV, span, 0),
+               f"x0 ∈ span(v1, v2): tan θ_k == (σ2/σ1)^(2k) tan θ_0 (k = {K})")]
+    x0 = _start(ops, MV, list(c))
+    t0 = _tan_to(ops, MV, x0, 0)
+    xK = _iterate(ops, A, x0, K)
+    rels.append(le(_tan_to(ops, MV, xK, 0), r ** (2 * K) * t0, "tan θ_k <= (σ2/σ1)^(2k) tan θ_0"))
+    rho = (ops.vnorm(ops.matmul(A, xK), 2) / ops.vnorm(xK, 2)) ** 2
+    rels += [le(rho, s1 * s1, "‖Ax_k‖²/‖x_k‖² <= σ1²"),
+             le(s1 * s1 - rho, s1 * s1 * r ** (4 * K) * t0 * t0, "σ1² − ‖Ax_k‖²/‖x_k‖² <= σ1² (σ2/σ1)^(4k) tan²θ_0")]
+    # inverse iteration for σn: two solves per step (Aᵀz = y, then Aw = z)
+    f0 = _tan_to(ops, MV, x0, n - 1)
+    yK = _iterate(ops, A, x0, K, inverse=True)
+    mu = (ops.vnorm(ops.solve(ops.transpose(A), yK), 2) / ops.vnorm(yK, 2)) ** 2
+    inv_sn2 = 1 / (sn * sn)
+    rels += [le(_tan_to(ops, MV, yK, n - 1), q ** (2 * K) * f0, "inverse iteration: tan φ_k <= (σn/σ_{n−1})^(2k) tan φ_0"),
+             le(mu, inv_sn2, "‖A⁻ᵀy_k‖²/‖y_k‖² <= 1/σn²"),
+             le(inv_sn2 - mu, inv_sn2 * q ** (4 * K) * f0 * f0,
+                "1/σn² − ‖A⁻ᵀy_k‖²/‖y_k‖² <= σn⁻² (σn/σ_{n−1})^(4k) tan²φ_0")]
+    return rels
+
+
+CLAIMS.add(
+    id="conditioning.power_iteration_rate",
+    expect=dict(NO_BF16_LINALG),
+    provenance=src("4.2 The Spectral Norm (p = 2)",
+                   "Approximate: power iteration x_{k+1} = AᵀA x_k/‖AᵀA x_k‖, converging as (σ2/σ1)^k"),
+    also=(src("7.5 Estimating Condition Numbers",
+              "Power method / Lanczos. Estimate σ1 by power iteration on AᵀA. Estimate σn by inverse power "
+              "iteration (more expensive, requires solving linear systems)."),),
+    stated=Form("x0 ∈ span(v1, v2): the angle to v1 after k steps has tan θ_k == (σ2/σ1)^k tan θ_0",
+                _power_stated, _power_inputs,
+                examples=[{"U": OrthogonalSpec(2, 0), "V": OrthogonalSpec(2, 0), "D": diag_spec(2, 2, [1.0, 0.5]),
+                           "c": ArraySpec.column([1, 1]), "K": 1}]),
+    repaired=Form("tan θ_k <= (σ2/σ1)^(2k) tan θ_0 (== on span(v1, v2)); σ1² − ‖Ax_k‖²/‖x_k‖² <= σ1²(σ2/σ1)^(4k) "
+                  "tan²θ_0; inverse iteration: tan φ_k <= (σn/σ_{n−1})^(2k) tan φ_0, 1/σn² − ‖A⁻ᵀy_k‖²/‖y_k‖² <= "
+                  "σn⁻²(σn/σ_{n−1})^(4k) tan²φ_0", _power_corrected, _power_inputs),
+    repair="correction",
+    recorded=Verdict.MISSTATED,
+    note=("Judged quantity: the angle θ_k between the iterate and the top right singular vector v1.  Iterating "
+          "on AᵀA multiplies each component by σ_i², so the angle contracts by (σ2/σ1)² per step: tan θ_k = "
+          "(σ2/σ1)^(2k) tan θ_0 exactly for starts in span(v1, v2) (n = 2, σ = (1, 1/2), k = 1: 1/4, not 1/2), "
+          "and <= in general.  (σ2/σ1)^k is a valid but loose upper bound, not the rate; it is the rate of power "
+          "iteration on A itself for symmetric A.  The σ1 estimate ‖Ax_k‖/‖x_k‖ (Rayleigh quotient of AᵀA) "
+          "converges faster still, relative error <= (σ2/σ1)^(4k) tan²θ_0.  §7.5's inverse iteration for σn "
+          "(two solves per step) contracts by (σn/σ_{n−1})² per step, checked the same way.  A = U diag(σ) V "
+          "with σ powers of two, so σ_i and v_i are exact; 2 <= n <= 4, k <= 3."),
 )
