@@ -35,6 +35,15 @@ SIZES: tuple[int, ...] = (4, 8)
 OPS: tuple[str, ...] = ("svdvals", "norm_2", "norm_fro", "polar", "solve", "newton_schulz")
 # Input shapes cycled over a cell's examples: two singular-value profiles with different structure.
 SPEC_MODES: tuple[str, ...] = ("geometric", "arithmetic")
+# Scales ‖A‖₂ = 10^s cycled over a cell's examples, offset by the κ bucket so that even one example
+# per cell meets several scales across the table.  ±12 is inside every backend's declared domain
+# (float32 / bfloat16: |s| <= 15, where squares of entries stay normal); ±30 is inside float32's
+# and bfloat16's *range* (3.4e38 down to 1.2e-38) but outside that domain: there a sample is
+# measured and shown (err_u, "outside domain") yet never judged against the bound nor counted as a
+# pass — that is the boundary the report shows (e.g. a float32 ‖A‖_F² overflowing at 1e30).
+# Errors compare across scales: err_u divides by the exact result's own size and the ratio by the
+# backend's bound, both of which scale with A (inversely, for solve's x = A⁻¹b).
+LOG10_SCALES: tuple[int, ...] = (0, 12, -30, -12, 30)
 NS_SCHEDULE = "polar_express"
 DEFAULT_EXAMPLES = 4
 
@@ -90,6 +99,7 @@ class Sample:
     error: float
     bound: float
     scale: float
+    in_domain: bool = True  # the input's scale lies in the backend's declared domain (ops.domain)
 
 
 def _run_op(ops, op: str, A, b):
@@ -140,7 +150,13 @@ def _draw_spec(seed: int, bucket: int, n: int, example: int) -> MatrixSpec:
     lk = round(float(rng.uniform(lo, hi)), 3)
     lk = min(max(lk, float(lo)), hi - 1e-3)
     return MatrixSpec(m=n, n=n, mode=SPEC_MODES[example % len(SPEC_MODES)], log10_kappa=lk,
-                      log10_scale=0, seed=int(rng.integers(0, 2**31)))
+                      log10_scale=LOG10_SCALES[(example + bucket) % len(LOG10_SCALES)],
+                      seed=int(rng.integers(0, 2**31)))
+
+
+def _in_domain(ops, spec: MatrixSpec) -> bool:
+    lo, hi = ops.domain("default").log10_scale
+    return lo <= spec.log10_scale <= hi
 
 
 def _rhs_spec(A: MatrixSpec) -> MatrixSpec:
@@ -193,6 +209,7 @@ def accuracy_sweep(backends, oracle, *, seed: int = 0, examples: int = DEFAULT_E
                     except OracleRefused:
                         exact[op] = None
                 for be in backends:
+                    in_dom = _in_domain(be, spec)
                     bA = bb = None
                     for op in ops:
                         cell = cells.setdefault((op, be.id, n, bi), {"samples": [], "unsupported": None,
@@ -201,10 +218,13 @@ def accuracy_sweep(backends, oracle, *, seed: int = 0, examples: int = DEFAULT_E
                             cell["undecided"] += 1
                             continue
                         try:
-                            if bA is None:
-                                bA, bb = be.mat(spec), be.mat(rhs)
-                            got = _run_op(be, op, bA, bb)
+                            # an overflow at 1e30 in float32 is a result to measure, not a warning to print
+                            with np.errstate(all="ignore"):
+                                if bA is None:
+                                    bA, bb = be.mat(spec), be.mat(rhs)
+                                got = _run_op(be, op, bA, bb)
                             smp = _measure(op, got, exact[op], resolution)
+                            smp.in_domain = in_dom
                         except Unsupported as exc:
                             cell["unsupported"] = exc.reason
                             continue
@@ -231,6 +251,7 @@ def accuracy_sweep(backends, oracle, *, seed: int = 0, examples: int = DEFAULT_E
         "sizes": list(sizes),
         "examples_per_cell": examples,
         "spec_modes": list(SPEC_MODES),
+        "log10_scales": list(LOG10_SCALES),
         "newton_schulz_schedule": NS_SCHEDULE,
         "seconds": round(time.perf_counter() - t0, 2),
         "cells": out_cells,
@@ -241,24 +262,26 @@ def _cell_json(op, be, u, n, bi, c, examples) -> dict:
     lo, hi = KAPPA_BUCKETS[bi]
     base = {"op": op, "backend": be.id, "dtype": be.dtype, "u": u, "n": n, "kappa_bucket": [lo, hi],
             "examples": examples, "decided": 0, "undecided": c["undecided"], "exceeds": 0,
-            "ratio": None, "err_u": None, "worst": None, "samples": [], "message": ""}
+            "ratio": None, "err_u": None, "worst": None, "samples": [], "message": "",
+            "out_of_domain": 0, "err_u_out_of_domain": None}
     if c["unsupported"] is not None and not c["samples"]:
         return {**base, "status": "unsupported", "message": c["unsupported"]}
     if c["errors"]:
         # raising is a failure of the kernel, shown as such (never folded into the statistics)
         base["message"] = f"{len(c['errors'])} example(s) raised: {c['errors'][0]}"
-    decided = [(s, r, m) for s, r, m in c["samples"] if math.isfinite(m.bound)]
+    # outside the backend's declared domain, or with an infinite bound: measured, shown, never judged
+    decided = [(s, r, m) for s, r, m in c["samples"] if math.isfinite(m.bound) and m.in_domain]
     base["undecided"] += len(c["samples"]) - len(decided)
-    ratios, errus = [], []
+    ratios, errus, errus_out = [], [], []
     samples = []
     worst = None
     for spec, rhs, m in c["samples"]:
-        ratio = (m.error / m.bound if m.bound > 0 else (0.0 if m.error == 0 else math.inf)) \
-            if math.isfinite(m.bound) else None
+        judged = math.isfinite(m.bound) and m.in_domain
+        ratio = (m.error / m.bound if m.bound > 0 else (0.0 if m.error == 0 else math.inf)) if judged else None
         err_u = m.error / (u * m.scale) if m.scale > 0 else math.inf
-        samples.append({"log10_kappa": spec.log10_kappa, "error": m.error, "bound": m.bound,
-                        "ratio": ratio, "err_u": err_u})
-        errus.append(err_u)
+        samples.append({"log10_kappa": spec.log10_kappa, "log10_scale": spec.log10_scale, "in_domain": m.in_domain,
+                        "error": m.error, "bound": m.bound, "ratio": ratio, "err_u": err_u})
+        (errus if m.in_domain else errus_out).append(err_u)
         if ratio is not None:
             ratios.append(ratio)
             if worst is None or ratio > worst["ratio"]:
@@ -269,4 +292,5 @@ def _cell_json(op, be, u, n, bi, c, examples) -> dict:
     exceeds = sum(1 for r in ratios if r > 1)
     status = "error" if c["errors"] else ("exceeds" if exceeds else ("ok" if ratios else "undecided"))
     return {**base, "status": status, "decided": len(ratios), "exceeds": exceeds,
-            "ratio": _stats(ratios), "err_u": _stats(errus), "worst": worst, "samples": samples}
+            "ratio": _stats(ratios), "err_u": _stats(errus), "worst": worst, "samples": samples,
+            "out_of_domain": len(errus_out), "err_u_out_of_domain": _stats(errus_out)}

@@ -1,4 +1,4 @@
-"""``matspec report``: one folder with ``report.json`` (schema "report/1.0", docs/report-schema.md),
+"""``matspec report``: one folder with ``report.json`` (schema "report/1.1", docs/report-schema.md),
 ``report.md`` and a static ``index.html`` (plots embedded as base64 PNG: opens with no network).
 
 The report joins two things: the claims / errata of a ``matspec run`` (its claims.json, read as
@@ -15,7 +15,7 @@ import platform
 import time
 from pathlib import Path
 
-SCHEMA = "report/1.0"
+SCHEMA = "report/1.1"  # 1.1: figures, ns_runs / mclip_versions measurements, per-sample log10_scale
 VERDICTS = ("holds", "refuted", "conditional", "misstated", "empirical", "undecided")
 
 
@@ -116,15 +116,72 @@ def _device() -> str:
     return f"cpu: {platform.processor() or platform.machine()}"
 
 
+def hippo_from_claims(claims_doc: dict | None) -> dict | None:
+    for c in (claims_doc or {}).get("claims", []):
+        if c.get("id") == "hippo.eig_sensitivity":
+            details = ((c.get("stated") or {}).get("measurement") or {}).get("details")
+            if isinstance(details, dict) and details.get("rows"):
+                return {**details, "source": "claims.json (hippo.eig_sensitivity)"}
+    return None
+
+
+def figure_measurements(seed: int, claims_doc: dict | None) -> dict:
+    """The numbers the Newton–Schulz, mclip and HiPPO figures draw (matspec.reports.figdata).
+
+    HiPPO comes from the run's claims.json when it measured hippo.eig_sensitivity, else the claim's
+    own measurement is run here (≈ 2 s), so the figure never depends on which claims were run."""
+    from matspec.reports import figdata
+
+    hippo = hippo_from_claims(claims_doc)
+    if hippo is None:
+        from matspec.catalogue import get_claim
+
+        m = get_claim("hippo.eig_sensitivity").empirical.measure()
+        hippo = {**m.details, "source": "measured by matspec report (hippo.eig_sensitivity's measurement)"}
+    return {"hippo_eig_sensitivity": hippo, "ns_runs": figdata.ns_runs(seed), "mclip_versions": figdata.mclip_versions(seed)}
+
+
+# id -> (title, caption, the report.json key whose numbers it draws)
+FIGURES = {
+    "accuracy_vs_kappa": ("Error / derived bound vs κ, per backend and dtype",
+                          "Every accuracy sample: one panel per op, one colour per backend (its id names the dtype).",
+                          "accuracy"),
+    "ns_transfer": ("Newton–Schulz transfer curves per schedule",
+                    "Exact scalar F = p_T ∘ … ∘ p_1 on σ ∈ [1e-3, 1] (float64, no data needed).", None),
+    "ns_trajectories": ("Newton–Schulz scalar trajectories per schedule",
+                        "Exact path of a singular value step by step (float64 scalar recursion).", None),
+    "ns_bands": ("Newton–Schulz bands per schedule and dtype (real matrices)",
+                 "Final σ against input σ after all steps of `iterate` (X₀ = A, σ geometric on [1e-3, 1]), read on the "
+                 "input's singular vectors; one marker per dtype; black: the exact transfer F.", "measurements.ns_runs"),
+    "ns_measured_trajectories": ("Newton–Schulz singular-value trajectories per schedule and dtype (real matrices)",
+                                 "σ_i after each step on the input's singular vectors; colour: the start σ₀, line "
+                                 "style and marker: the dtype; thick grey: the exact scalar path.",
+                                 "measurements.ns_runs"),
+    "mclip_versions": ("mclip error per version and dtype (bfloat16 hatched)",
+                       "Median relative error of each printed mclip formula against U clip(Σ)Vᵀ (float64 SVD of the "
+                       "input as received).", "measurements.mclip_versions"),
+    "hippo_eig": ("HiPPO eigenvalue error vs n (float64 eig on QAQᵀ)",
+                  "Measured max |λ̂ − λ| and the Bauer–Fike estimate κ₂(V)·u·‖A‖₂.",
+                  "measurements.hippo_eig_sensitivity"),
+}
+
+
+def _figure_index(accuracy: dict, measurements: dict) -> list[dict]:
+    def have(key):
+        if key is None:
+            return True
+        if key == "accuracy":
+            return bool(accuracy["ops"] and accuracy["backends"])
+        return bool(measurements.get(key.split(".", 1)[1]))
+    return [{"id": k, "title": t, "caption": c, "data": d, "available": have(d)} for k, (t, c, d) in FIGURES.items()]
+
+
 def build_report(*, accuracy: dict, claims_doc: dict | None, claims_source: str | None, seed: int,
-                 oracle, wall_seconds: float) -> dict:
+                 oracle, wall_seconds: float, measurements: dict | None = None) -> dict:
+    """``measurements``: from :func:`figure_measurements`; without it only claims.json's HiPPO rows are used."""
     claims = claims_section(claims_doc, claims_source)
-    hippo = None
-    for e in claims["entries"]:
-        if e["id"] == "hippo.eig_sensitivity":
-            for c in claims_doc["claims"]:
-                if c["id"] == e["id"]:
-                    hippo = ((c.get("stated") or {}).get("measurement") or {}).get("details")
+    meas = {"hippo_eig_sensitivity": hippo_from_claims(claims_doc), "ns_runs": None, "mclip_versions": None}
+    meas.update(measurements or {})
     return _finite({
         "schema": SCHEMA,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -142,7 +199,8 @@ def build_report(*, accuracy: dict, claims_doc: dict | None, claims_source: str 
         },
         "accuracy": accuracy,
         "claims": claims,
-        "measurements": {"hippo_eig_sensitivity": hippo},
+        "measurements": meas,
+        "figures": _figure_index(accuracy, meas),
     })
 
 
@@ -165,16 +223,21 @@ def _check_by_hand(rep: dict) -> None:
         for k in keys:
             if k not in d:
                 raise ReportInputError(f"report.json does not match {SCHEMA}: {where} lacks {k!r}")
-    need(rep, ["schema", "created", "reproducibility", "accuracy", "claims", "measurements"], "report")
+    need(rep, ["schema", "created", "reproducibility", "accuracy", "claims", "measurements", "figures"], "report")
     if rep["schema"] != SCHEMA:
         raise ReportInputError(f"report.json does not match {SCHEMA}: schema is {rep['schema']!r}")
     need(rep["reproducibility"], ["seed", "versions", "device", "dtypes", "oracle", "wall_seconds"], "reproducibility")
     for c in rep["accuracy"]["cells"]:
         need(c, ["op", "backend", "dtype", "n", "kappa_bucket", "status", "ratio", "err_u", "worst", "samples"], "cell")
+        for smp in c["samples"]:
+            need(smp, ["log10_kappa", "log10_scale", "in_domain", "error", "bound", "ratio", "err_u"], "sample")
         if c["status"] not in ("ok", "exceeds", "unsupported", "undecided", "error"):
             raise ReportInputError(f"report.json does not match {SCHEMA}: bad cell status {c['status']!r}")
     for e in rep["claims"]["entries"]:
         need(e, ["id", "document", "computed_verdict", "detail"], "claim entry")
+    need(rep["measurements"], ["hippo_eig_sensitivity", "ns_runs", "mclip_versions"], "measurements")
+    for f in rep["figures"]:
+        need(f, ["id", "title", "caption", "data", "available"], "figure")
 
 
 def report_json_schema() -> dict:
@@ -183,7 +246,8 @@ def report_json_schema() -> dict:
              "properties": {"median": num, "p99": num, "max": num}}
     cell = {"type": "object",
             "required": ["op", "backend", "dtype", "u", "n", "kappa_bucket", "status", "examples", "decided",
-                         "undecided", "exceeds", "ratio", "err_u", "worst", "samples", "message"],
+                         "undecided", "exceeds", "ratio", "err_u", "worst", "samples", "message", "out_of_domain",
+                         "err_u_out_of_domain"],
             "properties": {
                 "op": {"type": "string"}, "backend": {"type": "string"}, "dtype": {"type": "string"},
                 "u": {"type": "number"}, "n": {"type": "integer"},
@@ -191,9 +255,11 @@ def report_json_schema() -> dict:
                 "status": {"enum": ["ok", "exceeds", "unsupported", "undecided", "error"]},
                 "examples": {"type": "integer"}, "decided": {"type": "integer"}, "undecided": {"type": "integer"},
                 "exceeds": {"type": "integer"}, "ratio": stats, "err_u": stats,
+                "out_of_domain": {"type": "integer"}, "err_u_out_of_domain": stats,
                 "worst": {"type": ["object", "null"], "required": ["ratio", "error", "bound", "err_u", "inputs"]},
                 "samples": {"type": "array", "items": {"type": "object",
-                                                       "required": ["log10_kappa", "error", "bound", "ratio", "err_u"]}},
+                                                       "required": ["log10_kappa", "log10_scale", "in_domain", "error",
+                                                                    "bound", "ratio", "err_u"]}},
                 "message": {"type": "string"}}}
     entry = {"type": "object",
              "required": ["id", "topic", "document", "section", "statement", "recorded_verdict", "computed_verdict",
@@ -203,7 +269,7 @@ def report_json_schema() -> dict:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
-        "required": ["schema", "created", "reproducibility", "accuracy", "claims", "measurements"],
+        "required": ["schema", "created", "reproducibility", "accuracy", "claims", "measurements", "figures"],
         "properties": {
             "schema": {"const": SCHEMA},
             "created": {"type": "string"},
@@ -213,12 +279,22 @@ def report_json_schema() -> dict:
                                 "properties": {"seed": {"type": "integer"},
                                                "oracle": {"type": "object", "required": ["library", "digits", "working_dps"]}}},
             "accuracy": {"type": "object",
-                         "required": ["ops", "backends", "kappa_buckets", "sizes", "examples_per_cell", "seconds", "cells"],
+                         "required": ["ops", "backends", "kappa_buckets", "sizes", "examples_per_cell", "log10_scales",
+                                      "seconds", "cells"],
                          "properties": {"cells": {"type": "array", "items": cell}}},
             "claims": {"type": "object", "required": ["available", "source", "summary", "entries"],
                        "properties": {"entries": {"type": "array", "items": entry},
                                       "summary": {"type": "object", "required": ["claims", "by_verdict", "by_document"]}}},
-            "measurements": {"type": "object"},
+            "measurements": {"type": "object",
+                             "required": ["hippo_eig_sensitivity", "ns_runs", "mclip_versions"],
+                             "properties": {
+                                 "ns_runs": {"type": ["object", "null"], "required": ["n", "seeds", "dtypes", "schedules"]},
+                                 "mclip_versions": {"type": ["object", "null"],
+                                                    "required": ["n", "seeds", "msign", "versions", "rel_err"]}}},
+            "figures": {"type": "array", "items": {
+                "type": "object", "required": ["id", "title", "caption", "data", "available"],
+                "properties": {"id": {"enum": list(FIGURES)}, "available": {"type": "boolean"},
+                               "data": {"type": ["string", "null"]}}}},
         },
     }
 
@@ -244,10 +320,14 @@ def cell_text(c: dict) -> str:
     if c["status"] == "error":
         return "raised"
     eu = c["err_u"]["max"] if c["err_u"] else None
+    out = c.get("err_u_out_of_domain")
+    # samples at scales outside the backend's declared domain: measured, never judged
+    tail = f" · outside domain {_g(out['max'])} u" if out else ""
     if c["ratio"] is None:
-        return f"undecided (∞ bound); {_g(eu)} u" if eu is not None else "undecided"
+        head = f"undecided (∞ bound); {_g(eu)} u" if eu is not None else "undecided"
+        return head + tail
     mark = " ✗" if c["status"] == "exceeds" else ""
-    return f"{_g(c['ratio']['max'])}{mark} · {_g(eu)} u"
+    return f"{_g(c['ratio']['max'])}{mark} · {_g(eu)} u{tail}"
 
 
 def accuracy_tables(rep: dict) -> list[dict]:
@@ -280,7 +360,9 @@ def markdown(rep: dict) -> str:
          "Each cell: **max error / derived bound** (the backend's own radius; > 1 marked ✗ = the bound is "
          "violated) · max error in units of u·scale (scale = ‖A‖₂ for σ's and norm('2'), ‖A‖_F for norm('fro'), "
          "‖exact result‖_F for polar, solve and Newton–Schulz).  `undecided` = the backend's bound is infinite there "
-         "(κ beyond what its precision can certify).", ""]
+         "(κ beyond what its precision can certify).  Inputs have ‖A‖₂ = 10^s, s cycled over "
+         f"{', '.join(str(x) for x in acc.get('log10_scales', [0]))}; `outside domain … u` = the error measured at a "
+         "scale outside the backend's declared domain (float32/bfloat16: |s| > 15), shown but never judged.", ""]
     for t in accuracy_tables(rep):
         L += [f"### {t['label']}", "", "| backend | n | " + " | ".join(f"κ {bucket_label(k)}" for k in acc["kappa_buckets"]) + " |",
               "|---|---|" + "---|" * len(acc["kappa_buckets"])]
@@ -311,8 +393,42 @@ def markdown(rep: dict) -> str:
             v = e["computed_verdict"] + ("" if e["agrees"] in (True, None) else f" (recorded {e['recorded_verdict']})")
             L.append(f"| `{e['id']}` | {_md(e['document'])} § {_md(e['section'])}: “{_md(e['statement'])}” | **{v}** | "
                      f"{_md(e['detail'])} | {_md(e['corrected'] or '')} |")
-    L += ["", "## Plots", "", "See index.html (embedded figures).", ""]
+    L += ["", "## Plots", "", "Embedded in index.html; the numbers each one draws are in report.json.", ""]
+    for f in rep["figures"]:
+        where = f" (`{f['data']}`)" if f["data"] else ""
+        L.append(f"- **{f['title']}**{where}: {f['caption']}" + ("" if f["available"] else " — *not drawn: no data*"))
+    bands = band_rows(rep)
+    if bands:
+        L += ["", "### Newton–Schulz bands on real matrices", "",
+              "Final σ range over the inputs (σ geometric on [1e-3, 1], X₀ = A) vs the exact F over the same σ, and "
+              "the largest deviation from F.", "",
+              "| schedule | dtype | measured band | exact F band | max \\|σ_T − F(σ₀)\\| |", "|---|---|---|---|---|"]
+        for b in bands:
+            L.append(f"| {b['schedule']} | {b['dtype']} | [{_g(b['final_min'], 4)}, {_g(b['final_max'], 4)}] | "
+                     f"[{_g(b['exact_min'], 4)}, {_g(b['exact_max'], 4)}] | {_g(b['max_abs_dev_from_exact'], 2)} |")
+    mc = mclip_rows(rep)
+    if mc:
+        L += ["", "### mclip error per version (median relative error)", "",
+              "| version | " + " | ".join(mc["dtypes"]) + " |", "|---|" + "---|" * len(mc["dtypes"])]
+        for row in mc["rows"]:
+            L.append(f"| {row['label']} | " + " | ".join(_g(x, 2) for x in row["values"]) + " |")
+    L.append("")
     return "\n".join(L)
+
+
+def band_rows(rep: dict) -> list[dict]:
+    runs = (rep.get("measurements") or {}).get("ns_runs") or {}
+    return [{"schedule": name, "dtype": dt, **r["band"]}
+            for name, per in (runs.get("schedules") or {}).items() for dt, r in per.items()]
+
+
+def mclip_rows(rep: dict) -> dict | None:
+    data = (rep.get("measurements") or {}).get("mclip_versions")
+    if not data:
+        return None
+    dts = list(data["rel_err"])
+    return {"dtypes": dts, "rows": [{"id": v, "label": lbl, "values": [data["rel_err"][d][v] for d in dts]}
+                                    for v, lbl in data["versions"]]}
 
 
 def _md(text) -> str:
@@ -328,38 +444,40 @@ def render_html(rep: dict, plots: dict[str, bytes | None]) -> str:
     env.filters["bucket"] = bucket_label
     env.filters["cell"] = cell_text
     env.filters["tojson_compact"] = lambda x: json.dumps(x, separators=(",", ":"))
-    figs = [{"id": k, "title": t, "src": "data:image/png;base64," + base64.b64encode(plots[k]).decode("ascii")}
-            for k, t in PLOT_TITLES.items() if plots.get(k)]
+    figs = [{"id": f["id"], "title": f["title"], "caption": f["caption"], "data": f["data"],
+             "src": "data:image/png;base64," + base64.b64encode(plots[f["id"]]).decode("ascii")}
+            for f in rep["figures"] if plots.get(f["id"])]
+    missing = [f for f in rep["figures"] if not plots.get(f["id"])]
     return env.get_template("report.html.j2").render(rep=rep, tables=accuracy_tables(rep), figures=figs,
-                                                      verdicts=VERDICTS)
-
-
-PLOT_TITLES = {
-    "accuracy_vs_kappa": "Error / derived bound vs κ, per backend and dtype",
-    "ns_transfer": "Newton–Schulz transfer curves per schedule",
-    "ns_trajectories": "Newton–Schulz singular-value trajectories",
-    "hippo_eig": "HiPPO eigenvalue error vs n (from claims.json)",
-}
+                                                      missing_figures=missing, verdicts=VERDICTS,
+                                                      bands=band_rows(rep), mclip=mclip_rows(rep))
 
 
 def make_plots(rep: dict) -> dict[str, bytes | None]:
     from matspec.reports import plots
 
-    hippo = (rep["measurements"] or {}).get("hippo_eig_sensitivity") or {}
+    meas = rep["measurements"] or {}
+    hippo = meas.get("hippo_eig_sensitivity") or {}
     return {"accuracy_vs_kappa": plots.accuracy_vs_kappa(rep["accuracy"]),
             "ns_transfer": plots.ns_transfer_curves(),
             "ns_trajectories": plots.ns_trajectories(),
+            "ns_bands": plots.ns_bands(meas.get("ns_runs")),
+            "ns_measured_trajectories": plots.ns_measured_trajectories(meas.get("ns_runs")),
+            "mclip_versions": plots.mclip_version_errors(meas.get("mclip_versions")),
             "hippo_eig": plots.hippo_eig_error(hippo.get("rows", [])) if isinstance(hippo, dict) else None}
 
 
 def write_report(rep: dict, out_dir: Path) -> dict[str, Path]:
     check_report(rep)
+    t0 = time.perf_counter()
+    plots = make_plots(rep)
+    rep["reproducibility"]["wall_seconds"]["plots"] = round(time.perf_counter() - t0, 2)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"json": out_dir / "report.json", "md": out_dir / "report.md", "html": out_dir / "index.html"}
     paths["json"].write_text(json.dumps(rep, indent=1, allow_nan=False) + "\n")
     paths["md"].write_text(markdown(rep))
-    paths["html"].write_text(render_html(rep, make_plots(rep)))
+    paths["html"].write_text(render_html(rep, plots))
     return paths
 
 
@@ -380,6 +498,10 @@ def generate(*, out_dir: Path, claims_path: Path | None, seed: int, examples: in
     oracle = oracle or OracleOps()
     backends = default_backends() if backends is None else backends
     acc = accuracy_sweep(backends, oracle, seed=seed, examples=examples, progress=progress, **sweep_kw)
+    t1 = time.perf_counter()
+    meas = figure_measurements(seed, claims_doc)
+    acc_fig_seconds = round(time.perf_counter() - t1, 2)
     rep = build_report(accuracy=acc, claims_doc=claims_doc, claims_source=str(claims_path) if claims_path else None,
-                       seed=seed, oracle=oracle, wall_seconds=time.perf_counter() - t0)
+                       seed=seed, oracle=oracle, wall_seconds=time.perf_counter() - t0, measurements=meas)
+    rep["reproducibility"]["wall_seconds"]["figure_measurements"] = acc_fig_seconds
     return rep, write_report(rep, out_dir)

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from matspec.implementations import newton_schulz as ns  # noqa: E402
+from matspec.reports.figdata import float_transfer  # noqa: E402
 
 _DPI = 90
 
@@ -22,7 +23,15 @@ def _png(fig) -> bytes:
     # should give byte-identical figures for the same numbers
     fig.savefig(buf, format="png", dpi=_DPI, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
-    return buf.getvalue()
+    # line plots use a few dozen colours: a 256-colour palette (Pillow, a matplotlib dependency) keeps
+    # them visually identical at about a third of the bytes, so index.html stays small
+    from PIL import Image
+
+    pal = Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(
+        colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    pal.save(out, format="PNG")
+    return out.getvalue()
 
 
 def accuracy_vs_kappa(accuracy: dict) -> bytes | None:
@@ -90,21 +99,12 @@ def accuracy_vs_kappa(accuracy: dict) -> bytes | None:
     return _png(fig)
 
 
-def _float_transfer(schedule, x: np.ndarray, steps: int | None = None) -> np.ndarray:
-    # float64 evaluation of the composed polynomial: for plotting at 3 significant digits the
-    # rounding (≲ 1e-14 relative per step, the polynomials are bounded on [0, 1]) is invisible
-    y = np.array(x, dtype=np.float64)
-    for a, b, c in ns.get_schedule(schedule).float_coeffs()[: steps]:
-        y = ns.poly(y, a, b, c)
-    return y
-
-
 def ns_transfer_curves() -> bytes:
     """F(σ) = p_T ∘ … ∘ p_1(σ) per schedule on σ ∈ [1e-3, 1] (σ after normalisation)."""
     x = np.logspace(-3, 0, 400)
     fig, ax = plt.subplots(figsize=(6.5, 3.6))
     for name in ns.SCHEDULES:
-        ax.plot(x, _float_transfer(name, x), lw=1.2, label=f"{name} ({ns.SCHEDULES[name].steps} steps)")
+        ax.plot(x, float_transfer(name, x), lw=1.2, label=f"{name} ({ns.SCHEDULES[name].steps} steps)")
     ax.axhline(1.0, color="grey", lw=0.8, ls=":")
     ax.set_xscale("log")
     ax.set_xlabel("normalised singular value σ", fontsize=8)
@@ -123,7 +123,7 @@ def ns_trajectories(starts=(1e-3, 1e-2, 0.1, 0.5)) -> bytes:
     for ax, name in zip(axes[0], names):
         steps = ns.SCHEDULES[name].steps
         for s0 in starts:
-            ys = [s0] + [float(_float_transfer(name, np.array([s0]), k)[0]) for k in range(1, steps + 1)]
+            ys = [s0] + [float(float_transfer(name, np.array([s0]), k)[0]) for k in range(1, steps + 1)]
             ax.plot(range(steps + 1), ys, marker="o", ms=2.5, lw=1, label=f"σ₀={s0:g}")
         ax.set_title(name, fontsize=8)
         ax.set_xlabel("step", fontsize=7)
@@ -151,5 +151,115 @@ def hippo_eig_error(rows: list[dict]) -> bytes | None:
     ax.set_title("HiPPO-LegS: float64 eig on orthogonally transformed A", fontsize=9)
     ax.legend(fontsize=7)
     ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    return _png(fig)
+
+
+# one look per dtype, shared by the two measured Newton–Schulz figures
+_DTYPE_STYLE = {"numpy-float64": dict(color="tab:blue", marker="o", ls="-"),
+                "numpy-float32": dict(color="tab:green", marker="s", ls="--"),
+                "torch-cpu-float32": dict(color="tab:orange", marker="^", ls="-."),
+                "torch-cpu-bfloat16": dict(color="tab:red", marker="x", ls=":")}
+
+
+def _style(dt: str, k: int) -> dict:
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    return _DTYPE_STYLE.get(dt, dict(color=colours[k % len(colours)], marker="+", ls="-"))
+
+
+def _panels(runs: dict, height: float = 2.9):
+    # one panel per schedule (dtypes overlaid): five Axes render in about a second, a
+    # schedule × dtype grid took five
+    names = list(runs["schedules"])
+    fig, axes = plt.subplots(1, len(names), figsize=(2.75 * len(names), height), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        ax.set_title(f"{name} ({ns.SCHEDULES[name].steps} steps)" if name in ns.SCHEDULES else name, fontsize=8)
+        ax.tick_params(labelsize=6)
+    return fig, axes[0], names
+
+
+def ns_bands(runs: dict | None) -> bytes | None:
+    """Final σ (on the input's singular vectors) against the input σ, per schedule, one marker per dtype,
+    with the exact transfer curve F overlaid."""
+    if not runs or not runs.get("schedules"):
+        return None
+    fig, axes, names = _panels(runs)
+    x = np.logspace(-3, 0, 300)
+    for ax, name in zip(axes, names):
+        ax.plot(x, float_transfer(name, x), color="black", lw=0.9, label="exact F(σ)", zorder=2)
+        for k, dt in enumerate(runs["dtypes"]):
+            r = runs["schedules"][name].get(dt)
+            if r:
+                st = _style(dt, k)
+                ax.scatter(r["sigma0"], r["final"], s=7, marker=st["marker"], color=st["color"], alpha=0.7,
+                           linewidths=0.6, zorder=3, label=dt)
+        ax.axhline(1.0, color="grey", lw=0.6, ls=":")
+        ax.set_xscale("log")
+        ax.set_xlabel("input σ", fontsize=7)
+    axes[0].set_ylabel("σ after all steps", fontsize=7)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=7, bbox_to_anchor=(0.5, -0.06))
+    fig.suptitle(f"Where singular values end (n = {runs['n']}, σ geometric on [1e-3, 1], X₀ = A, "
+                 f"{len(runs['seeds'])} matrices; read on the input's singular vectors)", fontsize=9)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def ns_measured_trajectories(runs: dict | None) -> bytes | None:
+    """σ_i after each step on real matrices, per schedule: colour = start σ₀, line style = dtype,
+    thin grey = the exact scalar path."""
+    if not runs or not runs.get("schedules"):
+        return None
+    fig, axes, names = _panels(runs, height=3.1)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, name in zip(axes, names):
+        for k, dt in enumerate(runs["dtypes"]):
+            r = runs["schedules"][name].get(dt)
+            if not r:
+                continue
+            st = _style(dt, k)
+            for j, p in enumerate(r["paths"]):
+                steps = range(len(p["steps"]))
+                if k == 0:
+                    exact = [float(float_transfer(name, np.array([p["sigma0"]]), t)[0]) for t in steps]
+                    ax.plot(steps, exact, color="grey", lw=2.2, alpha=0.35)
+                ax.plot(steps, p["steps"], color=colours[j % len(colours)], lw=0.9, ls=st["ls"], marker=st["marker"],
+                        ms=2.2, label=f"σ₀≈{p['sigma0']:.2g}" if k == 0 else None)
+        ax.set_yscale("log")
+        ax.set_xlabel("step", fontsize=7)
+    axes[0].set_ylabel("σ_k on the input's singular vectors", fontsize=7)
+    from matplotlib.lines import Line2D
+
+    dtype_keys = [Line2D([], [], color="black", lw=0.9, ls=_style(dt, k)["ls"], marker=_style(dt, k)["marker"], ms=3,
+                         label=dt) for k, dt in enumerate(runs["dtypes"])]
+    h, lbl = axes[0].get_legend_handles_labels()
+    fig.legend(h + dtype_keys + [Line2D([], [], color="grey", lw=2.2, alpha=0.35)],
+               lbl + [d.get_label() for d in dtype_keys] + ["exact scalar path"],
+               loc="lower center", ncol=6, fontsize=6.5, bbox_to_anchor=(0.5, -0.12))
+    fig.suptitle("Newton–Schulz singular-value trajectories on real matrices, per schedule and dtype", fontsize=9)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def mclip_version_errors(data: dict | None) -> bytes | None:
+    """Median relative Frobenius error of each mclip formula, one bar per dtype."""
+    if not data or not data.get("rel_err"):
+        return None
+    versions = data["versions"]
+    dts = list(data["rel_err"])
+    fig, ax = plt.subplots(figsize=(8.5, 3.4))
+    w = 0.8 / len(dts)
+    for k, dt in enumerate(dts):
+        ys = [max(float(data["rel_err"][dt][v]), 1e-17) for v, _ in versions]
+        ax.bar(np.arange(len(versions)) + (k - (len(dts) - 1) / 2) * w, ys, w, label=dt,
+               hatch="//" if "bfloat16" in dt else None, edgecolor="black", lw=0.3)
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(versions)))
+    ax.set_xticklabels([lbl for _, lbl in versions], fontsize=6.5, rotation=18, ha="right")
+    ax.set_ylabel("median ‖mclip − U clip(Σ)Vᵀ‖_F / ‖·‖_F", fontsize=7)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=7)
+    ax.set_title(f"mclip per version (seed 002 §2.4/§4.5), msign = {data['msign']} Newton–Schulz, "
+                 f"n = {data['n']}, {len(data['seeds'])} matrices", fontsize=9)
     fig.tight_layout()
     return _png(fig)

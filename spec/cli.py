@@ -79,14 +79,17 @@ def cmd_run(args) -> int:
         for m in r.backend_mismatches():
             print(f"      backend mismatch: {m}")
     print(f"wrote {jp} and {mp_}")
+    over_bound = []
     if not args.no_report:
-        _write_report(Path(args.out), jp, seed=args.seed,
-                      examples=args.accuracy_examples or _REPORT_EXAMPLES[args.profile])
+        rep = _write_report(Path(args.out), jp, seed=args.seed,
+                            examples=args.accuracy_examples or _REPORT_EXAMPLES[args.profile])
+        over_bound = _over_bound(rep)
     disagreements = len(s["disagreements_with_record"]) + len(s["backend_mismatches"])
     if disagreements:
         print(f"{disagreements} claim(s) disagree with their recorded verdict or expected outcomes", file=sys.stderr)
-        return 1
-    return 0
+    if over_bound:
+        print(f"{len(over_bound)} accuracy cell(s) exceed their derived bound or raised (see report.md)", file=sys.stderr)
+    return 1 if disagreements or over_bound else 0
 
 
 # Accuracy-sweep examples per cell when `matspec run` writes the report: smoke keeps the run quick.
@@ -113,6 +116,11 @@ def _write_report(out: Path, claims_path: Path | None, *, seed: int, examples: i
     return rep
 
 
+def _over_bound(rep: dict) -> list[dict]:
+    """Accuracy cells whose backend broke its own error model (error > derived bound) or raised."""
+    return [c for c in rep["accuracy"]["cells"] if c["status"] in ("exceeds", "error")]
+
+
 def cmd_report(args) -> int:
     from matspec.reports.html import ReportInputError
 
@@ -127,7 +135,7 @@ def cmd_report(args) -> int:
     except ReportInputError as exc:
         print(f"matspec report: {exc}", file=sys.stderr)
         return 2
-    return 1 if any(c["status"] in ("exceeds", "error") for c in rep["accuracy"]["cells"]) else 0
+    return 1 if _over_bound(rep) else 0
 
 
 def cmd_list(args) -> int:
@@ -214,7 +222,14 @@ def cmd_replay(args) -> int:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="matspec", description="Verify the claims of the seed documents against mpmath oracles and NumPy.")
     sub = p.add_subparsers(dest="cmd", required=True)
-    r = sub.add_parser("run", help="verify the catalogue and write claims.json / claims.md")
+    r = sub.add_parser(
+        "run", help="verify the catalogue and write claims.json / claims.md and the accuracy report",
+        description="Verify the catalogue, write claims.json / claims.md, then the accuracy report (report.json, "
+                    "report.md, index.html).",
+        epilog="Exit status: 0 when every computed verdict and backend outcome matches its record and (unless "
+               "--no-report) every accuracy cell is within its derived bound; 1 when a claim disagrees with its "
+               "record or an accuracy cell exceeds its bound or raised; 2 on a usage error.  With --no-report no "
+               "accuracy sweep runs, so only the claims decide the exit status.")
     r.add_argument("--seed", type=_seed, default=0)
     r.add_argument("--examples", type=_positive_int, default=None, help="examples per form (default: from --profile)")
     r.add_argument("--profile", choices=["smoke", "default", "heavy"], default="default")
@@ -223,11 +238,15 @@ def main(argv=None) -> int:
     r.add_argument("--no-backends", action="store_true", help="math level only (oracle)")
     r.add_argument("-j", "--jobs", type=_positive_int, default=1,
                    help="evaluate claims in N worker processes (same results as -j 1)")
-    r.add_argument("--no-report", action="store_true", help="skip the accuracy report (report.json / .md / index.html)")
+    r.add_argument("--no-report", action="store_true",
+                   help="skip the accuracy report (report.json / .md / index.html); the exit status then "
+                        "reflects the claims only")
     r.add_argument("--accuracy-examples", type=_positive_int, default=None,
                    help="accuracy-sweep inputs per cell for the report (default: from --profile)")
     r.set_defaults(fn=cmd_run)
-    rep = sub.add_parser("report", help="write report.json, report.md and index.html (accuracy tables, claims, plots)")
+    rep = sub.add_parser("report", help="write report.json, report.md and index.html (accuracy tables, claims, plots)",
+                         epilog="Exit status: 0 when every accuracy cell is within its derived bound, 1 when one "
+                                "exceeds it or raised, 2 on bad input (e.g. an unreadable claims.json).")
     rep.add_argument("--out", default="matspec-out", help="folder for the report (default matspec-out)")
     rep.add_argument("--from", dest="from_", default=None,
                      help="the claims.json of a `matspec run` (default: OUT/claims.json)")

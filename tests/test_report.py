@@ -21,8 +21,9 @@ from matspec.reports.accuracy import KAPPA_BUCKETS, OPS, accuracy_sweep
 from matspec.values import Val
 
 CID = "axioms.max_entry_not_submultiplicative_example"
-# tiny sweep: n = 4, two κ buckets (well conditioned and beyond 1/u of float32)
-TINY = dict(sizes=(4,), buckets=(0, 5), examples=1)
+# tiny sweep: n = 4, two κ buckets (well conditioned and beyond 1/u of float32); with one example the
+# scale index is the bucket's (LOG10_SCALES cycled by example + bucket): 10^0 and 10^12
+TINY = dict(sizes=(4,), buckets=(0, 6), examples=1)
 
 
 def _strip_timings(rep: dict) -> dict:
@@ -53,7 +54,7 @@ def test_report_files_validate_and_show_claims(report, claims_json):
     run_entry = json.loads(claims_json.read_text())["claims"][0]
     on_disk = json.loads(paths["json"].read_text())
     H.check_report(on_disk)  # jsonschema where installed (the test extra), else the hand check
-    assert on_disk["schema"] == "report/1.0"
+    assert on_disk["schema"] == "report/1.1"
     cells = on_disk["accuracy"]["cells"]
     # every op × backend × n × bucket has a cell
     assert len(cells) == len(OPS) * 2 * 1 * 2
@@ -73,21 +74,34 @@ def test_report_files_validate_and_show_claims(report, claims_json):
     for anchor in ('id="accuracy-svdvals"', 'id="claims-table"', 'id="verdict-summary"', 'id="reproducibility"',
                    'id="claim-filter"'):
         assert anchor in page
-    assert page.count("data:image/png;base64,") >= 3
+    # every figure of the index is drawn (each has data here) and listed in report.md with its data key
+    figs = on_disk["figures"]
+    assert {f["id"] for f in figs} == set(H.FIGURES) and all(f["available"] for f in figs)
+    assert page.count("data:image/png;base64,") == len(figs)
+    for f in figs:
+        assert f'id="fig-{f["id"]}"' in page and f["title"] in md
+    assert 'id="ns-bands"' in page and 'id="mclip-versions"' in page
     assert "http://" not in page and "https://" not in page  # nothing to fetch: opens offline
+    # the run measured only one claim, so the HiPPO rows were measured by the report itself
+    assert on_disk["measurements"]["hippo_eig_sensitivity"]["source"].startswith("measured by matspec report")
 
 
 def test_same_seed_same_numbers_and_seed_matters(report, claims_json, tmp_path):
     rep, _ = report
-    again, _ = H.generate(out_dir=tmp_path / "a", claims_path=claims_json, seed=3,
-                          backends=[NumpyOps("float64"), NumpyOps("float32")], **TINY)
-    assert _strip_timings(again) == _strip_timings(rep)
-    other, _ = H.generate(out_dir=tmp_path / "b", claims_path=None, seed=4, backends=[NumpyOps("float64")],
-                          ops=("norm_fro",), **TINY)
+    # the numbers only (plots are views of them): sweep + figure measurements, as generate() does
+    doc = json.loads(claims_json.read_text())
+    acc = accuracy_sweep([NumpyOps("float64"), NumpyOps("float32")], OracleOps(), seed=3, **TINY)
+    again = H.build_report(accuracy=acc, claims_doc=doc, claims_source=str(claims_json), seed=3, oracle=OracleOps(),
+                           wall_seconds=0.0, measurements=H.figure_measurements(3, doc))
+    strip = _strip_timings(rep)
+    assert _strip_timings(again) == strip and strip["measurements"]["ns_runs"] and strip["measurements"]["mclip_versions"]
+    other = accuracy_sweep([NumpyOps("float64")], OracleOps(), seed=4, ops=("norm_fro",), **TINY)
     w3 = [c["worst"]["inputs"] for c in rep["accuracy"]["cells"] if c["op"] == "norm_fro" and c["worst"]]
-    w4 = [c["worst"]["inputs"] for c in other["accuracy"]["cells"] if c["worst"]]
+    w4 = [c["worst"]["inputs"] for c in other["cells"] if c["worst"]]
     assert w3 and w4 and w3 != w4
-    assert other["claims"]["available"] is False  # no claims.json: said so, not an empty pass
+    no_claims = H.build_report(accuracy=other, claims_doc=None, claims_source=None, seed=4, oracle=OracleOps(),
+                               wall_seconds=0.0)
+    assert no_claims["claims"]["available"] is False  # no claims.json: said so, not an empty pass
 
 
 class _Planted(NumpyOps):
@@ -137,6 +151,8 @@ def test_planted_backends_are_marked(how, op, status):
     # views say it too
     rep = H.build_report(accuracy=acc, claims_doc=None, claims_source=None, seed=0, oracle=OracleOps(), wall_seconds=0.0)
     H.check_report(rep)
+    # no figure data was measured: the index says so rather than promising a figure
+    assert not [f for f in rep["figures"] if f["data"] and f["data"].startswith("measurements.") and f["available"]]
     md = H.markdown(rep)
     marker = {"exceeds": "✗", "error": "raised", "undecided": "undecided", "unsupported": "unsupported"}[status]
     assert marker in md
@@ -177,6 +193,11 @@ def test_schema_doc_names_every_required_key():
         keys |= set(schema["properties"][sect]["required"])
     keys |= set(schema["properties"]["accuracy"]["properties"]["cells"]["items"]["required"])
     keys |= set(schema["properties"]["claims"]["properties"]["entries"]["items"]["required"])
+    keys |= set(schema["properties"]["measurements"]["required"])
+    keys |= set(schema["properties"]["figures"]["items"]["required"])
+    for m in ("ns_runs", "mclip_versions"):
+        keys |= set(schema["properties"]["measurements"]["properties"][m]["required"])
+    keys |= set(schema["properties"]["accuracy"]["properties"]["cells"]["items"]["properties"]["samples"]["items"]["required"])
     assert H.SCHEMA in doc
     assert not [k for k in sorted(keys) if f'"{k}"' not in doc]
 
@@ -198,12 +219,12 @@ def test_bucket_grid_reaches_beyond_float64():
 
 def test_plots_follow_the_math():
     from matspec.implementations import newton_schulz as ns
-    from matspec.reports import plots
+    from matspec.reports import figdata, plots
 
     # the float transfer used for plotting agrees with the 50-digit one to plotting accuracy
     for name in ns.SCHEDULES:
         for x in (1e-3, 0.05, 0.7, 1.0):
-            assert abs(plots._float_transfer(name, np.array([x]))[0] - float(ns.transfer(name, x))) < 1e-9
+            assert abs(figdata.float_transfer(name, np.array([x]))[0] - float(ns.transfer(name, x))) < 1e-9
     png = plots.hippo_eig_error([{"n": 4, "max_abs_error": 1e-14, "bauer_fike_bound_u_normA": 1e-12},
                                  {"n": 8, "max_abs_error": 1e-9, "bauer_fike_bound_u_normA": 1e-7}])
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -230,7 +251,100 @@ def test_index_html_renders_in_headless_chromium(report, tmp_path):
         assert anchor in dom
     decoded = dom.split('data-images-decoded="', 1)[1].split('"', 1)[0]
     shown, total = map(int, decoded.split("/"))
-    assert total >= 3 and shown == total  # every embedded figure decoded
+    assert total == len(H.FIGURES) and shown == total  # every embedded figure decoded
     shot = tmp_path / "index.png"  # screenshot kept in tmp only, never in the tree
     subprocess.run(base + ["--window-size=1400,2400", f"--screenshot={shot}", url], capture_output=True, timeout=60)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_scale_varies_is_recorded_and_errors_stay_in_units_of_u():
+    """A σ₁ off by 1e-9 relative is 1e-9/u ≈ 9.0e6 u at every scale: err_u is relative, as the SVD bound
+    |Δσ| ≤ c·u·‖A‖₂ prescribes, and a witness replays at its own scale."""
+    from matspec.reports.accuracy import LOG10_SCALES
+
+    acc = accuracy_sweep([_Planted("sigma-off")], OracleOps(), seed=0, ops=("svdvals",), sizes=(4,),
+                         buckets=(0, 1, 2), examples=1)
+    samples = [s for c in acc["cells"] for s in c["samples"]]
+    assert acc["log10_scales"] == list(LOG10_SCALES)
+    assert sorted({s["log10_scale"] for s in samples}) == sorted(LOG10_SCALES[:3])  # 0, 12, -30
+    for s in samples:
+        assert s["in_domain"] and s["err_u"] == pytest.approx(1e-9 / 2.0 ** -53, rel=1e-3)
+    for c in acc["cells"]:  # the witness carries the scale it was drawn at
+        assert c["worst"]["inputs"]["A"]["log10_scale"] == c["samples"][0]["log10_scale"]
+
+
+def test_scales_outside_a_backends_domain_are_shown_never_judged():
+    from matspec.reports.accuracy import _draw_spec
+
+    be = NumpyOps("float32")
+    lo, hi = be.domain("default").log10_scale
+    acc = accuracy_sweep([be, NumpyOps("float64")], OracleOps(), seed=0, ops=("norm_fro",), sizes=(4,),
+                         buckets=(2, 4), examples=1)
+    scales = [_draw_spec(0, b, 4, 0).log10_scale for b in (2, 4)]
+    assert all(not lo <= s <= hi for s in scales)  # ±30: inside float32's range, outside its declared domain
+    for c in acc["cells"]:
+        (smp,) = c["samples"]
+        if c["backend"] == be.id:
+            assert not smp["in_domain"] and smp["ratio"] is None and c["status"] == "undecided"
+            assert c["out_of_domain"] == 1 and c["err_u_out_of_domain"]["max"] == smp["err_u"] and c["err_u"] is None
+            assert "outside domain" in H.cell_text(H._finite(c))
+        else:  # float64's domain (±150) covers them: judged as usual
+            assert smp["in_domain"] and c["status"] == "ok" and c["out_of_domain"] == 0
+
+
+def test_ns_figure_data_follows_the_exact_transfer_and_catches_a_short_schedule(report, monkeypatch):
+    from matspec.reports import figdata
+
+    runs = report[0]["measurements"]["ns_runs"]
+    # float64: a run's deviation from F is its forward error (≲ ∏|a_t|·n·u ≈ 1e3·32·1.1e-16 ≈ 4e-12 for the
+    # largest first-step slopes here) plus the read-out on float64 singular vectors (≈ n·u/gap, gap ≥ 0.2 σ):
+    # 1e-8 is far above both and far below any schedule error
+    for name, per in runs["schedules"].items():
+        assert per["numpy-float64"]["band"]["max_abs_dev_from_exact"] < 1e-8, name
+    # planted: one step too few (the last step replaced by the identity step x ↦ x)
+    real = figdata._one_step
+
+    def short(name, k):
+        s = real(name, k)
+        last = k == figdata.ns.get_schedule(name).steps - 1
+        return figdata.ns.Schedule(s.name, (("1", "0", "0"),), s.source, s.safety) if last else s
+
+    monkeypatch.setattr(figdata, "_one_step", short)
+    monkeypatch.setattr(figdata, "dtypes", lambda: [("numpy-float64", lambda X: np.asarray(X, dtype=np.float64))])
+    bad = figdata.ns_runs(3)
+    devs = {n: per["numpy-float64"]["band"]["max_abs_dev_from_exact"] for n, per in bad["schedules"].items()}
+    assert min(devs.values()) > 1e-3, devs
+
+
+def test_mclip_figure_data_separates_wrong_formulas_from_right_ones(report):
+    m = report[0]["measurements"]["mclip_versions"]
+    assert [v for v, _ in m["versions"]] == ["v1_psd", "v1_general", "v2_printed", "v2_corrected", "v3",
+                                             "general_printed", "general_shifted"]
+    for dt, e in m["rel_err"].items():
+        right = max(e["v1_psd"], e["v2_corrected"], e["v3"], e["general_shifted"])
+        wrong = min(e["v1_general"], e["v2_printed"], e["general_printed"])
+        # a wrong formula is off by O(1); a right one only by its msign's band (≈ 1e-2 for Polar Express + 1
+        # step) in float64/float32, plus ≈ 1e-1 of bfloat16 rounding through three nested msigns
+        assert wrong > (10 if dt.endswith(("float64", "float32")) else 1) * right, (dt, e)
+    if "torch-cpu-bfloat16" in m["rel_err"]:
+        assert m["rel_err"]["torch-cpu-bfloat16"]["v3"] > m["rel_err"]["numpy-float64"]["v3"]
+
+
+def test_run_exits_nonzero_when_an_accuracy_cell_exceeds_its_bound(tmp_path, monkeypatch, capsys):
+    import functools
+
+    import matspec.implementations as impl
+
+    # a small sweep and no figures: this test is about the exit status
+    monkeypatch.setattr(H, "generate", functools.partial(H.generate, ops=("svdvals",), sizes=(4,), buckets=(0,)))
+    monkeypatch.setattr(H, "figure_measurements", lambda seed, doc: {})
+    monkeypatch.setattr(H, "make_plots", lambda rep: {})
+    argv = ["run", "--claim", CID, "--profile", "smoke", "--no-backends", "--out"]
+    monkeypatch.setattr(impl, "default_backends", lambda: [_Planted("sigma-off")])
+    assert main(argv + [str(tmp_path / "bad")]) == 1
+    err = capsys.readouterr().err
+    assert "exceed their derived bound" in err and "disagree" not in err  # the claim itself agrees
+    assert json.loads((tmp_path / "bad" / "report.json").read_text())["accuracy"]["cells"][0]["status"] == "exceeds"
+    assert main(argv + [str(tmp_path / "skip"), "--no-report"]) == 0  # no sweep: the claims decide
+    monkeypatch.setattr(impl, "default_backends", lambda: [NumpyOps("float64")])
+    assert main(argv + [str(tmp_path / "good")]) == 0
