@@ -12,7 +12,46 @@ import numpy as np
 
 from matspec.reports.runner import ClaimResult
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+
+
+def unavailable_backends(present: list[str]) -> dict[str, str]:
+    """Every backend matspec knows that is absent from this run, with the reason — so a
+    report never hides a combination by leaving its column out (e.g. CUDA on a CPU machine)."""
+    from matspec.implementations import TORCH_IDS
+
+    out = {}
+    try:
+        import torch
+        cuda = bool(torch.cuda.is_available())
+        have_torch = True
+    except ImportError:
+        have_torch = cuda = False
+    for bid in ("numpy-float64", "numpy-float32") + TORCH_IDS:
+        if bid in present:
+            continue
+        if not present:
+            out[bid] = "not run (--no-backends: mathematics only)"
+        elif bid.startswith("torch") and not have_torch:
+            out[bid] = "torch is not installed (pip install 'matspec[torch]')"
+        elif bid.startswith("torch-cuda") and not cuda:
+            out[bid] = "no CUDA device visible to torch on this machine"
+        else:
+            out[bid] = "not part of this run"
+    return out
+
+
+def backend_coverage(results: list[ClaimResult]) -> dict[str, dict]:
+    """Per backend: outcome counts over the claims, and each unsupported claim with the reason
+    the backend gave (e.g. torch has no bfloat16 SVD)."""
+    cov: dict[str, dict] = {}
+    for r in results:
+        for bid, (outcome, fr) in r.backends.items():
+            c = cov.setdefault(bid, {"outcomes": {}, "unsupported": {}})
+            c["outcomes"][outcome.value] = c["outcomes"].get(outcome.value, 0) + 1
+            if outcome.value == "unsupported":
+                c["unsupported"][r.claim.id] = (fr.message if fr and fr.message else "unsupported")
+    return cov
 
 
 def run_document(results: list[ClaimResult], *, seed: int, profile: str, backends: list[str], seconds: float) -> dict:
@@ -37,6 +76,8 @@ def run_document(results: list[ClaimResult], *, seed: int, profile: str, backend
             "disagreements_with_record": [r.claim.id for r in results if not r.agrees and not r.skipped],
             "skipped": {r.claim.id: r.skipped for r in results if r.skipped},
             "backend_mismatches": {r.claim.id: r.backend_mismatches() for r in results if r.backend_mismatches()},
+            "backend_coverage": backend_coverage(results),
+            "backends_unavailable": unavailable_backends(list(backends)),
         },
         "claims": [r.to_json() for r in results],
     }
@@ -85,6 +126,23 @@ def markdown(doc: dict) -> str:
             f"| **{verdict}** | {_cell(detail)} | {_cell(backs)} |"
         )
     lines.append("")
+    cov = doc["summary"].get("backend_coverage") or {}
+    missing = doc["summary"].get("backends_unavailable") or {}
+    if cov or missing:
+        kinds = ["conforms", "violates", "undecided", "unsupported", "n/a"]
+        lines += ["## Backends", "", "Claims per outcome on each backend of this run; unsupported combinations are "
+                  "listed below with the backend's reason (never silently upcast or skipped).", "",
+                  "| backend | " + " | ".join(kinds) + " |", "|---|" + "---|" * len(kinds)]
+        for bid, c in cov.items():
+            lines.append(f"| {bid} | " + " | ".join(str(c["outcomes"].get(k, 0)) for k in kinds) + " |")
+        lines.append("")
+        for bid, c in cov.items():
+            if c["unsupported"]:
+                lines += [f"**Unsupported on {bid}** ({len(c['unsupported'])}):", ""]
+                lines += [f"- `{cid}`: {_cell(why)[:200]}" for cid, why in c["unsupported"].items()]
+                lines.append("")
+        if missing:
+            lines += ["**Not in this run:** " + "; ".join(f"{b} ({why})" for b, why in missing.items()), ""]
     replays = [(c["id"], c["replay"]["stated"]) for c in doc["claims"] if c["replay"]["stated"]]
     if replays:
         lines += ["## Replaying counterexamples", ""]

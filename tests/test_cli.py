@@ -11,12 +11,23 @@ def test_run_writes_reports_and_replay_reproduces(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", "--claim", CID, "--claim", "frobenius.ge_spectral", "--profile", "smoke", "--out", str(out)]) == 0
     doc = json.loads((out / "claims.json").read_text())
-    assert doc["schema_version"] == "1.0" and doc["summary"]["claims"] == 2
+    assert doc["schema_version"] == "1.1" and doc["summary"]["claims"] == 2
     entry = next(c for c in doc["claims"] if c["id"] == CID)
     assert entry["computed_verdict"] == "misstated" and entry["agrees"]
     assert entry["provenance"]["seed"] == "004_22c25d75eff01b16.txt"
     md = (out / "claims.md").read_text()
     assert CID in md and "misstated" in md
+    # every known backend is accounted for: in the run (with outcome counts) or listed as absent
+    from matspec.implementations import TORCH_IDS
+
+    cov, missing = doc["summary"]["backend_coverage"], doc["summary"]["backends_unavailable"]
+    assert set(cov) == set(doc["backends"]) and not set(cov) & set(missing)
+    assert set(cov) | set(missing) == {"numpy-float64", "numpy-float32", *TORCH_IDS}
+    assert sum(cov["numpy-float64"]["outcomes"].values()) == 2
+    assert "## Backends" in md
+    if "torch-cpu-bfloat16" in cov:  # torch has no bfloat16 matrix 2-norm: listed with torch's reason
+        assert "frobenius.ge_spectral" in cov["torch-cpu-bfloat16"]["unsupported"]
+        assert "Unsupported on torch-cpu-bfloat16" in md
     # the stored replay command re-evaluates the counterexample and fails again
     cmd = entry["replay"]["stated"]
     raw = cmd.split("--input '", 1)[1].rstrip("'")
