@@ -8,7 +8,7 @@ import mpmath
 import pytest
 
 from matspec.catalogue import all_claims, get_claim
-from matspec.catalogue import hippo, mclip, svd_facts
+from matspec.catalogue import frobenius, hippo, mclip, ml_norms, svd_facts
 from matspec.catalogue.svd_facts import _hessian_cost
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Mat
@@ -52,7 +52,24 @@ MATH_ONLY_PLANTED = {
                                     lambda form: check_form(
         Form(form.text, lambda ops, f, c, x: svd_facts._hessian_symmetric(ops, f, c, x, gallery=_EPS_FORGOTTEN),
              form.inputs, examples=form.examples), OracleOps(), profile="smoke", seed=7)),
+    "frobenius.norm_gradient": ("∂‖A‖_F/∂A written A/‖A‖_F² (the squared norm's denominator)", lambda form: check_form(
+        Form(form.text, lambda ops, A, E: frobenius._fro_norm_gradient(ops, A, E, gradient=_fro_grad_squared),
+             form.inputs), OracleOps(), profile="smoke", seed=7)),
+    "ml_norms.spectral_norm_gradient": ("v1 taken as the first column of V instead of its first row (A = U·diag(σ)·V)",
+                                        lambda form: check_form(
+        Form(form.text, lambda ops, U, D, V, E: ml_norms._spectral_gradient(ops, U, D, V, E, hypothesis=True,
+                                                                           v1_of=_v1_column), form.inputs),
+        OracleOps(), profile="smoke", seed=7)),
 }
+
+
+def _fro_grad_squared(A):
+    f2 = mpmath.fsum(A[i, j] ** 2 for i in range(A.rows) for j in range(A.cols))
+    return None if f2 == 0 else A / f2
+
+
+def _v1_column(ops, MV):
+    return ml_norms.frame(ops, MV, 1)
 
 # The smooth gallery with the ε of the regularised ratio dropped: it becomes Schwarz's counterexample,
 # which the C²-restricted form evaluates at the origin.

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import mpmath
 from hypothesis import strategies as st
 
 from matspec.claim import Form, Verdict
-from matspec.catalogue._common import NO_BF16_LINALG, Registry, named, product_pairs, src
+from matspec.catalogue._common import NO_BF16_LINALG, Registry, named, product_pairs, src, src2
 from matspec.inputs import ArraySpec, MatrixSpec
 from matspec.strategies import (
     SEEDS,
@@ -28,7 +29,7 @@ from matspec.strategies import (
     orthogonals,
     same_shape_pair,
 )
-from matspec.values import Val, eq, ge, le, sqrt, vsum
+from matspec.values import RELATION_DPS, Val, eq, ge, holds_that, le, sqrt, vsum
 
 CLAIMS = Registry()
 
@@ -469,7 +470,9 @@ CLAIMS.add(
     provenance=src(_EY, "Theorem (Eckart-Young, 1936): ‖A − A_k‖_F = sqrt(σ_{k+1}² + ⋯ + σ_r²), A_k = Σ_{i≤k} σ_i u_i v_iᵀ."
                    + _EY_ALSO),
     stated=Form("‖A − A_k‖_F = sqrt(Σ_{i>k} σ_i²), A_k = truncated SVD (k = 0..min(m,n))", _ey_fro_error, _matrix_and_k),
-    also=(src("9.4 Low-Rank Approximation and Model Compression", "‖W − W_k‖_F = sqrt(Σ_{i>k} σ_i²)"),),
+    also=(src("9.4 Low-Rank Approximation and Model Compression", "‖W − W_k‖_F = sqrt(Σ_{i>k} σ_i²)"),
+          src2("1.2 核心公理与数学基础, 公理3：Eckart-Young-Mirsky定理",
+               "误差为 ‖M − M_r‖_F = √(Σ_{i=r+1}^{min(n,m)} σ_i²)")),
     recorded=Verdict.HOLDS,
     note="Examples where σ_k = σ_{k+1} (no gap) leave the truncation's forward error unbounded and count as undecided.",
 )
@@ -543,4 +546,130 @@ CLAIMS.add(
                 "projection of A on k random directions)", _ey_spectral_optimal, _ey_optimal_inputs),
     recorded=Verdict.HOLDS,
     note="Attainment by A_k is frobenius.eckart_young_spectral_error.",
+)
+
+
+# ----------------------------------------------------------------------------------
+# 3.5 Computing and Differentiating the Frobenius Norm
+# ----------------------------------------------------------------------------------
+
+# Directional derivatives by one-sided differences in mpmath, the discipline of svd_facts.hessian_fd:
+# a step far below every scale of the input, high working precision, and an allowance made of
+# * rounding: a *bound* (b(0) + b(±t))/t from the error bounds b the evaluator returns with each value;
+# * truncation: for φ C² on the side of the step, D(t) = φ'(0±) + tφ''/2 + O(t²) and D(2t) = φ'(0±) + tφ'' + O(t²),
+#   so |D(t) − D(2t)| ≈ t|φ''|/2 is D(t)'s leading truncation error; 4|D(t) − D(2t)| (Richardson, ×4 for the
+#   O(t²) rest) is an *estimate*, not a bound, as in svd_facts.hessian_fd.  At t = 2^-100 it is ~1e-30·|φ''|,
+#   against the O(1) gap between the one-sided derivatives at a kink (where φ is piecewise linear near 0 and
+#   the estimate is pure rounding).
+# One-sided rather than central: a central difference of |t| is exactly 0 and would hide the kink in question.
+FD_PREC = 600  # bits (≈ 180 digits)
+FD_STEP = 2.0 ** -100
+
+
+def stored(x):
+    """Val keeps its midpoint at RELATION_DPS digits: the rounding of storing x (one unit in the last place)."""
+    return mpmath.mpf(10) ** (1 - RELATION_DPS) * abs(x)
+
+
+def one_sided_derivatives(phi, t=FD_STEP):
+    """(D+, D−) = (φ'(0+), φ'(0−)) of φ(s) (which returns (value, error bound)) as Vals with the allowance above."""
+    with mpmath.workprec(FD_PREC):
+        t = mpmath.mpf(t)
+        f0, b0 = phi(mpmath.mpf(0))
+        out = []
+        for sgn in (1, -1):
+            (f1, b1), (f2, b2) = phi(sgn * t), phi(sgn * 2 * t)
+            d1 = sgn * (f1 - f0) / t
+            d2 = sgn * (f2 - f0) / (2 * t)
+            # d2's own rounding (b0 + b2)/(2t) could shrink the estimate |d1 − d2|: added back, ×4 like it
+            rounding = (b0 + b1) / t + 4 * (b0 + b2) / (2 * t) + mpmath.eps * abs(d1) + stored(d1)
+            out.append(Val(d1, 4 * abs(d1 - d2) + rounding))
+        return out[0], out[1]
+
+
+def _fro_of(A, E):
+    """φ(s) = ‖A + sE‖_F for mpmath matrices whose entries are taken as exact, with its rounding bound:
+    N entries a + se (one rounding each), N squares, fsum, sqrt — relative error <= (N + 4)·eps."""
+    N = A.rows * A.cols
+
+    def phi(s):
+        v = mpmath.sqrt(mpmath.fsum((A[i, j] + s * E[i, j]) ** 2 for i in range(A.rows) for j in range(A.cols)))
+        return v, (N + 4) * mpmath.eps * v
+
+    return phi
+
+
+def _fro_grad_doc(A):
+    """∂‖A‖_F/∂A = A/‖A‖_F as the document writes it (None where it is 0/0)."""
+    f = mpmath.sqrt(mpmath.fsum(A[i, j] ** 2 for i in range(A.rows) for j in range(A.cols)))
+    return None if f == 0 else A / f
+
+
+def _fro_norm_gradient(ops, A, E, gradient=_fro_grad_doc):
+    if ops.level != "math":
+        from matspec.implementations.base import Unsupported
+
+        raise Unsupported("fd-directional-derivative", ops.id, "one-sided differences at t = 2^-100 need the oracle's "
+                          "precision")
+    # Â, Ê: the materialised entries, taken as exact — the derivative and the formula are both evaluated at Â
+    # along Ê, so the specs' construction error does not enter.
+    MA, ME = ops.mat(A).data, ops.mat(E).data
+    Dp, Dm = one_sided_derivatives(_fro_of(MA, ME))
+    rels = [eq(Dp, Dm, "the one-sided derivatives of ‖A + tE‖_F at t = 0 agree (differentiable along E)")]
+    with mpmath.workprec(FD_PREC):
+        G = gradient(MA)
+        if G is None:
+            return rels + [holds_that(False, "A = 0: the gradient A/‖A‖_F is 0/0 (‖tE‖_F = |t|·‖E‖_F has a kink)")]
+        N = MA.rows * MA.cols
+        # ⟨G, Ê⟩ with |⟨G, Ê⟩| <= ‖G‖_F‖Ê‖_F: (2N + 6) roundings relative to ‖G‖_F‖Ê‖_F bound it
+        g = mpmath.fsum(G[i, j] * ME[i, j] for i in range(MA.rows) for j in range(MA.cols))
+        gnorm = mpmath.sqrt(mpmath.fsum(G[i, j] ** 2 for i in range(G.rows) for j in range(G.cols)))
+        enorm = mpmath.sqrt(mpmath.fsum(ME[i, j] ** 2 for i in range(ME.rows) for j in range(ME.cols)))
+        gE = Val(g, (2 * N + 6) * mpmath.eps * gnorm * enorm + stored(g))
+    return rels + [eq(Dp, gE, "D+ == ⟨A/‖A‖_F, E⟩"), eq(Dm, gE, "D− == ⟨A/‖A‖_F, E⟩")]
+
+
+def _nonzero(A):
+    # rank 0 of a rank-deficient draw is the zero matrix, which the hypothesis A ≠ 0 excludes
+    return dataclasses.replace(A, mode="geometric", rank=None) if A.mode == "rank_deficient" and A.rank == 0 else A
+
+
+def _fro_grad_inputs(nonzero: bool):
+    def inputs(d):
+        dd = dataclasses.replace(d, log10_scale=(-3, 3))
+
+        @st.composite
+        def build(draw):
+            A = draw(matrices(dd))
+            if nonzero:
+                A = _nonzero(A)
+            return {"A": A, "E": draw(matrices(dd, m=A.m, n=A.n, full_rank=True))}
+
+        return build()
+
+    return inputs
+
+
+_ZERO_1x1 = {"A": ArraySpec.of([[0.0]]), "E": ArraySpec.of([[1.0]])}
+
+CLAIMS.add(
+    id="frobenius.norm_gradient",
+    provenance=src("3.5 Computing and Differentiating the Frobenius Norm",
+                   "The Frobenius norm is differentiable everywhere. Its gradient with respect to A is: "
+                   "∂‖A‖_F²/∂A = 2A, ∂‖A‖_F/∂A = A/‖A‖_F"),
+    stated=Form("‖·‖_F is differentiable at every A, with ∂‖A‖_F/∂A = A/‖A‖_F (one-sided directional derivatives "
+                "along drawn E both equal ⟨A/‖A‖_F, E⟩)", _fro_norm_gradient, _fro_grad_inputs(nonzero=False),
+                examples=[_ZERO_1x1]),
+    repaired=Form("A ≠ 0: ‖·‖_F is differentiable at A with gradient A/‖A‖_F", _fro_norm_gradient,
+                  _fro_grad_inputs(nonzero=True)),
+    repair="hypothesis",
+    recorded=Verdict.CONDITIONAL,
+    tags=("math-only",),
+    note=("'Differentiable everywhere' fails at A = 0 — the one point where the stated gradient A/‖A‖_F is 0/0: "
+          "‖0 + tE‖_F = |t|·‖E‖_F, whose one-sided derivatives are +‖E‖_F and −‖E‖_F (minimal case A = [0], "
+          "E = [1]).  Every A ≠ 0 is fine: one-sided differences at t = 2^-100 in 600-bit arithmetic (rounding "
+          "bound + Richardson truncation estimate, as in svd_facts.hessian_symmetric) agree with ⟨A/‖A‖_F, E⟩.  "
+          "Conditional rather than misstated: the formula is right wherever it is defined; only the domain "
+          "'everywhere' needs the hypothesis A ≠ 0.  The squared norm is differentiable everywhere with gradient "
+          "2A: that half is ml_norms.frobenius_penalty_gradient (exact quadratic expansion)."),
 )

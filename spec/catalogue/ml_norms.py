@@ -14,7 +14,8 @@ Not encoded:
 * §9.1 "promotes sparsity / low rank", "used in" (qualitative); "the product parameterization
   implicitly regularizes the nuclear norm" (a statement about training dynamics).  (∇‖W‖_F² = 2W and
   the spectral subgradient u1v1ᵀ are encoded without a derivative op: by the exact quadratic expansion
-  and by the subgradient inequality);
+  and by the subgradient inequality; §3.5's gradient u1v1ᵀ is ml_norms.spectral_norm_gradient, checked
+  against one-sided differences in mpmath — math-only);
 * §9.2 Lip(D) <= ∏‖W_l‖₂ *with* activations and biases (needs a network op; the linear part is
   ml_norms.lipschitz_linear_layers); "dramatically stabilizes GAN training" (empirical, training);
 * §9.3 global/per-tensor clipping "standard in transformers", "more principled" (qualitative);
@@ -28,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 from hypothesis import strategies as st
 
@@ -35,9 +37,9 @@ from matspec.catalogue._common import NO_BF16_LINALG, Registry, named, src
 from matspec.catalogue.schatten import SIGMAS, diag_of, frame, udv_inputs
 from matspec.claim import Empirical, Form, Measurement, Verdict
 from matspec.implementations.base import Domain
-from matspec.inputs import ArraySpec, MatrixSpec
+from matspec.inputs import ArraySpec, MatrixSpec, OrthogonalSpec
 from matspec.strategies import dims, half_scale, matrices, pairs_for_product, vectors
-from matspec.values import Val, eq, ge, holds_that, le, vsum
+from matspec.values import Val, eq, ge, gt, holds_that, le, vsum
 
 CLAIMS = Registry()
 
@@ -134,6 +136,8 @@ CLAIMS.add(
     id="ml_norms.frobenius_penalty_gradient",
     provenance=src("9.1 Weight Regularization: Frobenius vs Nuclear",
                    "Frobenius (L2/weight decay): R(W) = ‖W‖_F² = Σ_i σ_i² • Gradient: ∇R = 2W"),
+    also=(src("3.5 Computing and Differentiating the Frobenius Norm",
+              "∂‖A‖_F²/∂A = 2A ... Weight decay adds λ‖W‖_F² to the loss, contributing gradient 2λW"),),
     stated=Form("‖W + tE‖_F² = ‖W‖_F² + t⟨2W, E⟩ + t²‖E‖_F² for all W, E, t (so ∇‖W‖_F² = 2W exactly)",
                 _fro_gradient, _grad_inputs),
     recorded=Verdict.HOLDS,
@@ -177,6 +181,108 @@ CLAIMS.add(
     note=("W = U·diag(σ)·V with dyadic σ, so u1, v1 are known exactly (σ1 may be repeated: u1v1ᵀ is still a "
           "subgradient, no longer the gradient).  Checked with ⟨u1v1ᵀ, W⟩ = ‖W‖₂ and ‖u1v1ᵀ‖_* = 1, and the "
           "subgradient inequality for drawn E.  W = 0 (σ1 = 0) is not drawn."),
+)
+
+
+def _row(ops, MV):
+    return frame(ops, ops.transpose(MV), 1)  # v1ᵀ is the first row of V in A = U·diag(σ)·V
+
+
+def _spectral_gradient(ops, U, D, V, E, hypothesis: bool, v1_of=_row):
+    """∂‖A‖₂/∂A = u1v1ᵀ checked by one-sided differences of σ1(A + tE) at t = 2^-100 (frobenius.one_sided_derivatives),
+    σ1 certified by the oracle at 150 digits.  Where σ1 is not simple the check is the other half of the sentence:
+    a kink, D+ > D−, along u1v1ᵀ − u2v2ᵀ (or u1v1ᵀ when min(m, n) = 1)."""
+    if ops.level != "math":
+        from matspec.implementations.base import Unsupported
+
+        raise Unsupported("fd-directional-derivative", ops.id, "one-sided differences at t = 2^-100 need the oracle's "
+                          "precision")
+    from matspec.catalogue.frobenius import FD_PREC, one_sided_derivatives, stored
+    from matspec.oracles import OracleOps
+    from matspec.oracles import mp as O
+
+    sig = diag_of(D)
+    p = len(sig)
+    s2 = sig[1] if p > 1 else 0.0
+    # the document: smooth unless σ1 has multiplicity > 1; the hypothesis adds σ1 > 0 (σ2 := 0 for p = 1)
+    smooth = sig[0] > s2 if hypothesis else (p == 1 or sig[0] > sig[1])
+    hi = OracleOps(digits=150)  # working precision 180 digits ≈ FD_PREC bits
+    MU, MV = hi.mat(U), hi.mat(V)
+    A = hi.matmul(hi.matmul(MU, hi.mat(D)), MV)
+    G = hi.matmul(frame(hi, MU, 1), hi.transpose(v1_of(hi, MV)))  # u1v1ᵀ
+    if smooth:
+        ME = hi.mat(E)
+    elif p > 1:
+        G2 = hi.matmul(frame(hi, MU, 2), hi.transpose(frame(hi, hi.transpose(MV), 2)))  # u1v1ᵀ + u2v2ᵀ
+        ME = hi.sub(hi.scale(2.0, G), G2)  # u1v1ᵀ − u2v2ᵀ: ‖A + tE‖₂ = σ1 + |t| near t = 0
+    else:
+        ME = G  # 1×n or m×1 with σ1 = 0: ‖tu1v1ᵀ‖₂ = |t|
+
+    def phi(s):
+        # X = Â + sÊ on the materialised (exact mpf) entries; σ1(X) within the oracle's certificate, plus the
+        # rounding of forming X (<= eps·(|Â| + |s||Ê|) entrywise, so <= eps(‖Â‖_F + |s|‖Ê‖_F); σ1 is 1-Lipschitz)
+        with mpmath.workprec(FD_PREC):
+            X = A.data + s * ME.data
+            fa, fe = O._fro(A.data), O._fro(ME.data)
+            r = O.svdvals(X, digits=150)
+            return r[0][0], r.sigma_bounds[0] + mpmath.eps * (fa + abs(s) * fe)
+
+    Dp, Dm = one_sided_derivatives(phi)
+    if not smooth:
+        return gt(Dp, Dm, "σ1 not simple: D+ > D− along the kink direction (not differentiable, as the document says)")
+    g = hi.inner(G, ME)  # ⟨u1v1ᵀ, E⟩ for the exact A (radius: the materialisation errors of U, V, E)
+    # The differences see Â = A + δ, not A (‖δ‖_F <= A.err ~ 1e-175).  Wedin: sin∠(u1(Â), u1(A)) and sin∠(v1) are
+    # <= √2‖δ‖/(gap − ‖δ‖), so (signs aligned) ‖û1v̂1ᵀ − u1v1ᵀ‖_F <= 4‖δ‖/(gap − ‖δ‖) and |⟨∇σ1(Â) − u1v1ᵀ, Ê⟩|
+    # is at most that times ‖Ê‖_F; and ⟨u1v1ᵀ, Ê − E⟩ <= ME.err is in g's radius already.
+    with mpmath.workprec(FD_PREC):
+        gap = mpmath.mpf(sig[0]) - mpmath.mpf(s2)
+        if A.err == 0:  # Â is A (e.g. A = 0)
+            wedin = mpmath.mpf(0)
+        else:
+            wedin = 4 * A.err / (gap - A.err) * O._fro(ME.data) if gap > 2 * A.err else mpmath.inf
+    gE = g + Val(0, wedin + stored(g.mid))
+    return [eq(Dp, gE, "D+ == ⟨u1v1ᵀ, E⟩"), eq(Dm, gE, "D− == ⟨u1v1ᵀ, E⟩")]
+
+
+def _spec_grad_inputs(d: Domain):
+    def extra(draw, m, n):
+        return {"E": draw(matrices(dataclasses.replace(d, log10_scale=(-3, 1)), m=m, n=n, full_rank=True))}
+
+    return udv_inputs(d, max_dim=4, values=SIGMAS, zeros=True, extra=extra)
+
+
+def _u(n):
+    return OrthogonalSpec(n, 0)
+
+
+_SPEC_GRAD_EXAMPLES = [
+    # A = [0] (1×1): σ1 = 0 is simple, yet ‖tE‖₂ = |t||E| has a kink
+    {"U": _u(1), "D": ArraySpec.of([[0.0]]), "V": _u(1), "E": ArraySpec.of([[1.0]])},
+]
+
+CLAIMS.add(
+    id="ml_norms.spectral_norm_gradient",
+    provenance=src("3.5 Computing and Differentiating the Frobenius Norm",
+                   "The gradient of the spectral norm is: ∂‖A‖₂/∂A = u1v1ᵀ the rank-1 outer product of the top left and "
+                   "right singular vectors. This is non-smooth when σ1 has multiplicity > 1."),
+    also=(src("9.1 Weight Regularization: Frobenius vs Nuclear",
+              "Spectral norm: R(W) = ‖W‖₂ = σ1 • Subgradient: u1v1ᵀ (rank-1 outer product)"),),
+    stated=Form("σ1 of multiplicity 1: ‖·‖₂ is differentiable at A with gradient u1v1ᵀ; multiplicity > 1: a kink",
+                lambda ops, U, D, V, E: _spectral_gradient(ops, U, D, V, E, hypothesis=False), _spec_grad_inputs,
+                examples=_SPEC_GRAD_EXAMPLES),
+    repaired=Form("σ1 > σ2 (σ2 := 0 when min(m, n) = 1, i.e. σ1 simple *and* positive): gradient u1v1ᵀ; otherwise a "
+                  "kink", lambda ops, U, D, V, E: _spectral_gradient(ops, U, D, V, E, hypothesis=True),
+                  _spec_grad_inputs),
+    repair="hypothesis",
+    recorded=Verdict.CONDITIONAL,
+    tags=("math-only",),
+    note=("Checked against one-sided differences of σ1(A + tE) at t = 2^-100 (oracle σ1 certified at 150 digits; "
+          "rounding bound + Richardson estimate as in frobenius.norm_gradient) on A = U·diag(σ)·V with dyadic σ "
+          "(u1, v1 exact).  Right for σ1 > σ2, and the document's own caveat is right too: at σ1 = σ2 the one-sided "
+          "derivatives along u1v1ᵀ − u2v2ᵀ are +1 and −1 (A = I₂, E = diag(1, −1): ‖I + tE‖₂ = 1 + |t|).  What the "
+          "caveat misses is σ1 = 0 of multiplicity 1 — a zero row or column vector: A = [0] has ‖A + tE‖₂ = |t||E|, "
+          "and u1v1ᵀ is not even determined.  The hypothesis is σ1 > σ2 with σ2 := 0 for min(m, n) = 1.  Where σ1 "
+          "is repeated u1v1ᵀ stays a subgradient (ml_norms.spectral_subgradient)."),
 )
 
 
