@@ -159,7 +159,8 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="n = 8, 16, 32 at 30 digits; no catalogue")
     ap.add_argument("--n256", action="store_true", help="also fast svdvals and svd at n = 256, 30 digits (target < 10 s)")
     ap.add_argument("--catalogue", action="store_true", help="time `matspec run` on the whole catalogue")
-    ap.add_argument("--heavy", action="store_true", help="with --catalogue: also the heavy profile")
+    ap.add_argument("--heavy", action="store_true", help="with --catalogue: also the heavy profile (10x examples)")
+    ap.add_argument("--large", action="store_true", help="with --catalogue: also the large profile (slow: ~70 CPU-min)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="-j for the parallel catalogue run")
     args = ap.parse_args(argv)
     sizes = [8, 16, 32] if args.quick else [int(x) for x in args.sizes.split(",")]
@@ -187,6 +188,8 @@ def main(argv=None) -> int:
             time_catalogue("default", args.jobs)
         if args.heavy:
             time_catalogue("heavy", args.jobs)
+        if args.large:
+            time_catalogue("large", args.jobs)
     return 0
 
 

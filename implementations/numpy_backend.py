@@ -81,7 +81,7 @@ class NumpyOps(OpSet):
         # (Frobenius norm, AᵀA).  float64: |x|² within 1e±300 keeps |x| within 1e±150.
         # float32: realmax 3.4e38, realmin 1.2e-38, so squares stay normal for |x| in
         # about 1e±17; with κ up to 1e16 shrinking σ_min we keep scales within 1e±15.
-        heavy = profile == "heavy"
+        heavy = profile == "large"  # larger matrices only in the "large" profile
         if self.np_dtype == np.float64:
             return Domain(max_dim=32 if heavy else 16, log10_scale=(-150, 150))
         return Domain(max_dim=32 if heavy else 16, log10_scale=(-15, 15))

@@ -46,7 +46,7 @@ class OracleOps(OpSet):
         # The oracle is pure Python: cost grows like n³ at 60 digits (SVD n = 8 ≈ 0.07 s,
         # n = 24 ≈ 1.5 s).  Scales: mpmath has no overflow, the range matches float64's
         # so the oracle can judge every float64 input a strategy draws.
-        return Domain(max_dim=24 if profile == "heavy" else 8, log10_scale=(-150, 150))
+        return Domain(max_dim=24 if profile == "large" else 8, log10_scale=(-150, 150))
 
     # -- helpers ----------------------------------------------------------------------
     def _eps(self):

@@ -32,8 +32,13 @@ PROFILES = {
     # examples per form on the oracle / on a backend (backends are cheap)
     "smoke": (6, 10),
     "default": (25, 40),
-    "heavy": (250, 400),
+    "heavy": (250, 400),   # 10x the examples, the default matrix sizes
+    "large": (250, 400),   # heavy's examples on larger matrices (op sets' domain("large"))
 }
+# The profiles whose op-set domains draw larger matrices (oracle n <= 24, backends n <= 32):
+# the oracle's cost grows like n³ and entrywise relations like n², so this is the slow one
+# (about 70 CPU-minutes for the catalogue on the reference machine, vs ~15 wall-minutes for heavy).
+LARGE_PROFILES = ("large",)
 
 
 MATH_ONLY = "math-only"

@@ -93,7 +93,7 @@ def cmd_run(args) -> int:
 
 
 # Accuracy-sweep examples per cell when `matspec run` writes the report: smoke keeps the run quick.
-_REPORT_EXAMPLES = {"smoke": 1, "default": 4, "heavy": 20}
+_REPORT_EXAMPLES = {"smoke": 1, "default": 4, "heavy": 20, "large": 20}
 
 
 def _write_report(out: Path, claims_path: Path | None, *, seed: int, examples: int) -> dict:
@@ -232,7 +232,9 @@ def main(argv=None) -> int:
                "accuracy sweep runs, so only the claims decide the exit status.")
     r.add_argument("--seed", type=_seed, default=0)
     r.add_argument("--examples", type=_positive_int, default=None, help="examples per form (default: from --profile)")
-    r.add_argument("--profile", choices=["smoke", "default", "heavy"], default="default")
+    r.add_argument("--profile", choices=["smoke", "default", "heavy", "large"], default="default",
+                   help="examples per claim: smoke (quick), default, heavy (10x the examples), large (heavy's "
+                        "examples on larger matrices: oracle n <= 24, backends n <= 32; slow)")
     r.add_argument("--out", default="matspec-out")
     r.add_argument("--claim", action="append", help="only this claim id or glob, e.g. 'mclip.*' (repeatable)")
     r.add_argument("--no-backends", action="store_true", help="math level only (oracle)")

@@ -19,24 +19,46 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 import mpmath
+from mpmath import libmp
 
 # Digits for relation arithmetic: above every oracle precision in use (oracle work
 # precision is <= 80 digits), so combining Vals never loses what the oracle certified.
 RELATION_DPS = 100
 
 _mp = mpmath.mp
+# Val arithmetic calls mpmath's libmp kernels directly at this precision with round-to-nearest:
+# the same operations `with workdps(RELATION_DPS)` performs, bit for bit, without entering a
+# context per operation (that, and re-validating every result, was ~40% of the heavy profile).
+_PREC = libmp.dps_to_prec(RELATION_DPS)
+_RND = libmp.round_nearest
+_make = _mp.make_mpf
+_ZERO = _make(libmp.fzero)
 
 
 def _to_mpf(x) -> mpmath.mpf:
-    """Exact conversion: a Python/NumPy float is a dyadic rational, mpf holds it exactly."""
+    """Exact conversion: a Python/NumPy float is a dyadic rational, an int an integer; mpf holds
+    both exactly (ints through from_int without a precision: ``mpf(int)`` would round to the
+    ambient 53 bits)."""
     if isinstance(x, mpmath.mpf):
         return x
-    if isinstance(x, (int, float)):
-        return mpmath.mpf(x)
+    if isinstance(x, float):
+        return _make(libmp.from_float(x))  # 53 bits: exact
+    if isinstance(x, int):
+        return _make(libmp.from_int(int(x)))
     try:  # numpy scalars
-        return mpmath.mpf(float(x)) if not hasattr(x, "dtype") or x.dtype.kind == "f" else mpmath.mpf(int(x))
+        if not hasattr(x, "dtype") or x.dtype.kind == "f":
+            return mpmath.mpf(float(x))
+        return _make(libmp.from_int(int(x)))
     except TypeError as exc:  # pragma: no cover - defensive
         raise TypeError(f"cannot use {type(x).__name__} as an exact number") from exc
+
+
+def _val(mid: mpmath.mpf, rad: mpmath.mpf) -> "Val":
+    """A Val from an mpf midpoint and a non-negative mpf radius, skipping __post_init__."""
+    v = object.__new__(Val)
+    object.__setattr__(v, "mid", mid)
+    object.__setattr__(v, "rad", rad)
+    return v
 
 
 @dataclass(frozen=True)
@@ -47,14 +69,13 @@ class Val:
     rad: mpmath.mpf = field(default_factory=lambda: mpmath.mpf(0))
 
     def __post_init__(self):
-        with mpmath.workdps(RELATION_DPS):
-            object.__setattr__(self, "mid", _to_mpf(self.mid))
-            object.__setattr__(self, "rad", abs(_to_mpf(self.rad)))
+        object.__setattr__(self, "mid", _to_mpf(self.mid))
+        object.__setattr__(self, "rad", _make(libmp.mpf_abs(_to_mpf(self.rad)._mpf_, _PREC, _RND)))
 
     # -- construction -------------------------------------------------------------
     @staticmethod
     def exact(x) -> "Val":
-        return Val(_to_mpf(x), 0)
+        return _val(_to_mpf(x), _ZERO)
 
     @staticmethod
     def of(x) -> "Val":
@@ -82,17 +103,16 @@ class Val:
 
     # -- arithmetic (radius propagation is exact for +, -, and bounds the rest) ----
     def __add__(self, other):
-        o = Val.of(other)
-        with mpmath.workdps(RELATION_DPS):
-            return Val(self.mid + o.mid, self.rad + o.rad)
+        o = other if isinstance(other, Val) else Val.exact(other)
+        return _val(_make(libmp.mpf_add(self.mid._mpf_, o.mid._mpf_, _PREC, _RND)),
+                    _make(libmp.mpf_add(self.rad._mpf_, o.rad._mpf_, _PREC, _RND)))
 
     __radd__ = __add__
 
     def __neg__(self):
-        # every operation on midpoints runs at RELATION_DPS: outside it mpmath would round
-        # to the ambient 53 bits and destroy a certified 1e-55 radius
-        with mpmath.workdps(RELATION_DPS):
-            return Val(-self.mid, self.rad)
+        # every operation on midpoints runs at RELATION_DPS (_PREC bits): at the ambient 53
+        # bits mpmath would destroy a certified 1e-55 radius
+        return _val(_make(libmp.mpf_neg(self.mid._mpf_, _PREC, _RND)), self.rad)
 
     def __sub__(self, other):
         return self + (-Val.of(other))
@@ -101,10 +121,12 @@ class Val:
         return Val.of(other) - self
 
     def __mul__(self, other):
-        o = Val.of(other)
-        with mpmath.workdps(RELATION_DPS):
-            # |ab - a'b'| <= |a| rb + |b| ra + ra rb  (exact bound, not first order)
-            return Val(self.mid * o.mid, abs(self.mid) * o.rad + abs(o.mid) * self.rad + self.rad * o.rad)
+        o = other if isinstance(other, Val) else Val.exact(other)
+        a, b, ra, rb = self.mid._mpf_, o.mid._mpf_, self.rad._mpf_, o.rad._mpf_
+        P, R, mul, add, fabs = _PREC, _RND, libmp.mpf_mul, libmp.mpf_add, libmp.mpf_abs
+        # |ab - a'b'| <= |a| rb + |b| ra + ra rb  (exact bound, not first order)
+        rad = add(add(mul(fabs(a, P, R), rb, P, R), mul(fabs(b, P, R), ra, P, R), P, R), mul(ra, rb, P, R), P, R)
+        return _val(_make(mul(a, b, P, R)), _make(rad))
 
     __rmul__ = __mul__
 
@@ -123,8 +145,7 @@ class Val:
         return Val.of(other) / self
 
     def __abs__(self):
-        with mpmath.workdps(RELATION_DPS):
-            return Val(abs(self.mid), self.rad)
+        return _val(_make(libmp.mpf_abs(self.mid._mpf_, _PREC, _RND)), self.rad)
 
     def __pow__(self, p):
         """x**p for a real constant p, on x >= 0 (norms, singular values)."""

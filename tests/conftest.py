@@ -2,8 +2,8 @@ import pytest
 
 
 def pytest_addoption(parser):
-    parser.addoption("--profile", default="default", choices=["smoke", "default", "heavy"],
-                     help="matspec example budget for the catalogue tests (heavy: 10x examples, larger matrices)")
+    parser.addoption("--profile", default="default", choices=["smoke", "default", "heavy", "large"],
+                     help="matspec example budget for the catalogue tests (heavy: 10x examples; large: also larger matrices)")
     parser.addoption("--matspec-seed", type=int, default=0, help="base seed for the catalogue run")
 
 

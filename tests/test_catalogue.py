@@ -2,7 +2,7 @@
 recorded one, and every backend's outcome must equal the expected one (default
 `conforms`).  Like a strict xfail: a claim that starts or stops holding fails CI.
 
-Profile: `pytest --profile heavy` (10x examples, larger matrices) is opt-in.
+Profile: `pytest --profile heavy` (10x examples) and `--profile large` (also larger matrices) are opt-in.
 """
 from __future__ import annotations
 

@@ -31,14 +31,14 @@ REFERENCES = [
 
 
 def _seeds(profile, base_seed):
-    return [base_seed + i for i in range(6 if profile == "heavy" else 2)]
+    return [base_seed + i for i in range(6 if profile in ("heavy", "large") else 2)]
 
 
 @pytest.mark.parametrize("op, params, fn", REFERENCES, ids=[f"{r[0]}-{r[2]}-{json.dumps(r[1])}" for r in REFERENCES])
 def test_reference_kernel_passes(op, params, fn, profile, base_seed):
     for i, seed in enumerate(_seeds(profile, base_seed)):
         # the adversarial gallery does not depend on the seed: evaluated once
-        rep = validate(op, f"{GOOD}:{fn}", params=params, seed=seed, examples=40 if profile == "heavy" else 6,
+        rep = validate(op, f"{GOOD}:{fn}", params=params, seed=seed, examples=40 if profile in ("heavy", "large") else 6,
                        max_dim=6, gallery=i == 0)
         assert rep.verdict == "pass", "\n".join(rep.summary_lines())
         assert rep.decided > 0
