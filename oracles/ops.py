@@ -330,10 +330,7 @@ class OracleOps(OpSet):
         if A.m != A.n:
             raise InputError(f"eigvals needs a square matrix, got {A.shape}")
         n = A.n
-        if n == 1:
-            # the 1×1 eigenvalue is the entry itself (exact); |λ − λ̂| <= A.err
-            return [CVal(A.data[0, 0], mpmath.mpf(0), A.err)]
-        vals, bounds = O.eig(A.data, self.digits)
+        vals, bounds = O.eig(A.data, self.digits)  # 1×1: the entry, exactly (mp.eig); Elsner below gives A.err
         with mpmath.workdps(self.dps):
             extra = mpmath.mpf(0)
             if A.err > 0:

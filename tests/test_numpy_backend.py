@@ -273,12 +273,18 @@ def planted_inputs(ops):
     return [(ops.mat(W), ops.mat(rng.standard_normal((3, 1)))), (ops.mat(S), ops.mat(rng.standard_normal((4, 2))))]
 
 
-@pytest.mark.parametrize("bug, needle", PLANTED_NEW_OPS, ids=[p[0].__name__ for p in PLANTED_NEW_OPS])
-def test_planted_new_op_is_caught(oracle, bug, needle):
-    honest = NumpyOps("float64")
+def assert_planted_new_op_caught(backend_cls, dtype, oracle, bug, needle):
+    """The honest backend passes check_new_ops on planted_inputs; the same backend with the
+    planted mixin (overriding one op) fails it with ``needle`` in the message."""
+    honest = backend_cls(dtype)
     for A, b in planted_inputs(honest):
         assert check_new_ops(honest, oracle, A, b) > 0
-    bad = type(f"Planted{bug.__name__}", (bug, NumpyOps), {})("float64")
+    bad = type(f"Planted{bug.__name__}", (bug, backend_cls), {})(dtype)
     with pytest.raises(AssertionError, match=needle):
         for A, b in planted_inputs(bad):
             check_new_ops(bad, oracle, A, b)
+
+
+@pytest.mark.parametrize("bug, needle", PLANTED_NEW_OPS, ids=[p[0].__name__ for p in PLANTED_NEW_OPS])
+def test_planted_new_op_is_caught(oracle, bug, needle):
+    assert_planted_new_op_caught(NumpyOps, "float64", oracle, bug, needle)
