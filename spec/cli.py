@@ -7,6 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+from matspec.argtypes import positive_int as _positive_int
+from matspec.argtypes import seed as _seed
+
 
 def _load_claims(only: list[str] | None):
     from matspec.catalogue import all_claims, get_claim
@@ -25,26 +28,6 @@ def _load_claims(only: list[str] | None):
                 out.append(get_claim(pattern))
         return out
     return all_claims()
-
-
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
-    return v
-
-
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= v < 2**32:
-        raise argparse.ArgumentTypeError(f"seed must be in [0, 2**32), got {v}")
-    return v
 
 
 def cmd_run(args) -> int:

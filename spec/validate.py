@@ -1520,7 +1520,8 @@ def _nonneg_int(text: str) -> int:
 
 
 def add_parser(sub) -> None:
-    from matspec.cli import _positive_int, _seed
+    from matspec.argtypes import positive_int as _positive_int
+    from matspec.argtypes import seed as _seed
 
     v = sub.add_parser("validate", help="validate a third-party kernel against the oracle (exit 0 pass, 1 fail, 2 usage)")
     v.add_argument("--op", required=True, choices=OPS)
