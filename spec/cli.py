@@ -251,15 +251,23 @@ def main(argv=None) -> int:
     rp.add_argument("--on", default="oracle", help="op set id: oracle, numpy-float64, numpy-float32")
     rp.add_argument("--input", required=True, help="the inputs as JSON (as printed in claims.json)")
     rp.set_defaults(fn=cmd_replay)
-    from matspec.validate import add_parser as _add_validate_parser
+    from matspec.validate.cli import add_parser as _add_validate_parser
 
-    _add_validate_parser(sub)  # `matspec validate` (third-party kernels): spec/validate.py
+    _add_validate_parser(sub)  # `matspec validate` (third-party kernels): spec/validate/
     args = p.parse_args(argv)
     try:
         return args.fn(args)
     except KeyError as exc:
         print(f"matspec: {exc.args[0]}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (`matspec … | head`): stop quietly, and keep the interpreter's
+        # final flush of stdout from raising again
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

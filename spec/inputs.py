@@ -338,6 +338,8 @@ def spec_from_json(d: dict):
         return d
     kind = d.get("type")
     if kind not in SPEC_TYPES:
+        import matspec.gallery  # noqa: F401 - GallerySpec registers itself on import
+    if kind not in SPEC_TYPES:
         raise InputError(f"unknown input type {kind!r}; known: {', '.join(sorted(SPEC_TYPES))}")
     fields = {k: v for k, v in d.items() if k != "type"}
     if kind == "array":

@@ -5,16 +5,20 @@
 
 ``matspec_validate(op, kernel, **options)`` runs :func:`matspec.validate.validate` — the
 adversarial gallery plus Hypothesis-drawn inputs, the mpmath oracle, the derived
-tolerances, the kernel in a subprocess with a timeout — and fails the test with the
-minimal counterexample, measured vs allowed error and the replay command.  It returns the
-report (``.passed``, ``.failures``, ``.to_json()``).  Options are those of
-:class:`matspec.validate.Validator`: ``dtype``, ``framework`` ('numpy' | 'torch'),
-``device``, ``params``, ``contract``, ``out_dtype``, ``examples``, ``seed``, ``timeout``,
-``max_dim``, ``scale_range``; plus ``report_dir`` to write validate.json / validate.md.
+tolerances — and fails the test with the minimal counterexample, measured vs allowed error
+and the replay command.  It returns the report (``.passed``, ``.failures``, ``.findings()``,
+``.to_json()``).  Options are those of :class:`matspec.validate.Validator`: ``dtype``,
+``framework`` ('numpy' | 'torch'), ``device``, ``params`` (op parameters), ``kernel_args``
+(the kernel's own keywords), ``contract``, ``out_dtype``, ``examples``, ``seed``,
+``timeout``, ``warmup_timeout``, ``max_dim``, ``scale_range``, ``input_mutation``,
+``repeat``; plus ``report_dir`` to write validate.json / validate.md.
 
-``--matspec-validate-examples N`` and ``--matspec-validate-seed N`` change the defaults for
-a whole session.  The kernel may be a module-level function (run in a subprocess) or any
-callable (run in-process in a thread when it cannot be pickled).
+The kernel — a module-level function, a closure or a lambda — always runs in an isolated
+worker process (shipped with cloudpickle), never in the pytest process: a kernel that exits,
+aborts, segfaults or hangs fails its test, and the session goes on.
+
+``--matspec-validate-examples N``, ``--matspec-validate-seed N`` and
+``--matspec-input-mutation warn|fail|allow`` change the defaults for a whole session.
 """
 from __future__ import annotations
 
@@ -26,6 +30,8 @@ def pytest_addoption(parser):
     g.addoption("--matspec-validate-examples", type=int, default=None,
                 help="drawn inputs per matspec_validate call (default 30, besides the adversarial gallery)")
     g.addoption("--matspec-validate-seed", type=int, default=None, help="seed for matspec_validate calls (default 0)")
+    g.addoption("--matspec-input-mutation", choices=("warn", "fail", "allow"), default=None,
+                help="kernels that write to their input: report (warn, default), fail, or allow")
 
 
 @pytest.fixture
@@ -35,12 +41,22 @@ def matspec_validate(request):
     cfg = request.config
     d_examples = cfg.getoption("--matspec-validate-examples", default=None)
     d_seed = cfg.getoption("--matspec-validate-seed", default=None)
+    d_mutation = cfg.getoption("--matspec-input-mutation", default=None)
 
     def run(op, kernel, *, report_dir=None, **kw):
         if d_examples is not None:
             kw.setdefault("examples", d_examples)
         if d_seed is not None:
             kw.setdefault("seed", d_seed)
+        if d_mutation is not None:
+            kw.setdefault("input_mutation", d_mutation)
+        import inspect
+
+        from matspec.validate import Validator
+
+        unknown = sorted(set(kw) - set(inspect.signature(Validator).parameters))
+        if unknown:
+            pytest.fail(f"matspec validate: unknown option(s) {', '.join(unknown)}", pytrace=False)
         try:
             rep = validate(op, kernel, **kw)
         except UsageError as exc:

@@ -8,6 +8,8 @@ the oracle and float64.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -29,9 +31,17 @@ def log10_kappas(domain: Domain):
 
 
 def log10_scales(domain: Domain):
+    """Whole decades inside the Domain's window, shrinking toward the decade nearest 0 (scale 1),
+    plus the window's two edges on purpose.  The window may be any (fractional) interval, e.g.
+    a user's ``--scale-range=17.5,21``: a window holding no whole decade draws its edges only."""
     lo, hi = domain.log10_scale
-    # Shrinks toward 0 (scale 1); the edges of the range are drawn on purpose.
-    return st.one_of(st.integers(min_value=max(lo, -3), max_value=min(hi, 3)), st.sampled_from([lo, hi]), st.integers(lo, hi))
+    ilo, ihi = math.ceil(lo), math.floor(hi)
+    edges = st.sampled_from(sorted({lo, hi}))
+    if ilo > ihi:
+        return edges
+    near0 = min(max(0, ilo), ihi)  # the whole decade of the window closest to scale 1
+    return st.one_of(st.integers(min_value=max(ilo, min(-3, near0)), max_value=min(ihi, max(3, near0))),
+                     edges, st.integers(ilo, ihi))
 
 
 @st.composite

@@ -95,29 +95,6 @@ def test_planted_wrong_kernel_fails_with_counterexample(bug, op, kw, text, base_
         assert max(A.get("m", A.get("n", 1)), A.get("n", 1)) <= 4
 
 
-@pytest.mark.parametrize("fn, reason", [
-    ("raises", "kernel raised RuntimeError: cuBLAS status 13"),
-    ("nan", "returned NaN/Inf in 9 of 9 entries"),
-    ("wrong_shape", "returned shape (9,), expected (3, 3)"),
-    ("wrong_dtype", "returned dtype float32, expected float64 (undeclared dtype change"),
-    ("wrong_type", "returned builtins.list, expected a numpy.ndarray"),
-    ("dies", "kernel process died during the call (exit code 3)"),
-    ("hangs", "no result within the 0.5 s timeout (kernel process killed)"),
-])
-def test_misbehaving_kernel_fails_with_reason(fn, reason):
-    from matspec.inputs import MatrixSpec
-
-    v = Validator("msign", f"{HOSTILE}:{fn}", timeout=0.5, examples=0)
-    try:
-        cr = v.evaluate({"A": MatrixSpec(3, 3, log10_kappa=1)}, "t")
-        assert cr.state == "fail" and reason in cr.reason
-        # the run goes on: a fresh worker judges the next input (a good kernel would pass it)
-        cr2 = v.evaluate({"A": MatrixSpec(2, 2)}, "t2")
-        assert cr2.state == "fail"
-    finally:
-        v.runner.close()
-
-
 def test_declared_out_dtype_is_accepted_and_judged_at_the_coarser_u():
     from matspec.inputs import MatrixSpec
 
@@ -127,19 +104,6 @@ def test_declared_out_dtype_is_accepted_and_judged_at_the_coarser_u():
     finally:
         v.runner.close()
     assert cr.state == "ok" and cr.allowed > 1e-7  # float32's u enters the bound
-
-
-def test_unpicklable_callable_runs_in_thread_and_hang_is_reported():
-    import time
-
-    import numpy as np
-
-    rep = validate("svdvals", lambda A: np.linalg.svd(A, compute_uv=False), examples=3, max_dim=4)
-    assert rep.passed and "not picklable" in rep.v.runner.note
-    v = Validator("svdvals", lambda A: time.sleep(30), timeout=0.3, examples=0)
-    from matspec.inputs import MatrixSpec
-
-    assert "timeout" in v.evaluate({"A": MatrixSpec(2, 2)}).reason
 
 
 def test_contract_parsing():
@@ -275,8 +239,8 @@ def test_console_script_from_outside_the_repo(tmp_path):
 
 # -- torch's own Muon Newton–Schulz ------------------------------------------------------
 
-MUON = ["--kernel", "torch.optim._muon:_zeropower_via_newtonschulz", "--param", "ns_coefficients=(3.4445,-4.775,2.0315)",
-        "--param", "ns_steps=5", "--param", "eps=1e-7"]
+MUON = ["--kernel", "torch.optim._muon:_zeropower_via_newtonschulz", "--kernel-arg", "ns_coefficients=(3.4445,-4.775,2.0315)",
+        "--kernel-arg", "ns_steps=5", "--kernel-arg", "eps=1e-7"]
 
 
 @pytest.mark.skipif(not HAS_TORCH, reason="torch not installed")
@@ -285,16 +249,16 @@ def test_torch_muon_newton_schulz_under_band_contract(tmp_path):
     import torch.optim._muon  # noqa: F401 - torch >= 2.9 ships it
 
     from matspec.inputs import MatrixSpec
-    from matspec.validate import KernelRunner, parse_param
+    from matspec.validate import KernelRunner, parse_assignment
 
-    params = dict(parse_param(p) for p in MUON[3::2])
+    kargs = dict(parse_assignment(p) for p in MUON[3::2])
     runner = KernelRunner(MUON[1], "torch", "cpu", 10.0)  # one torch worker (importing torch is the slow part)
     try:
         # 1. Full scale range, no exemption (gallery only): fails at the zero matrix (output
         #    0), at 1e36 and 1e-35 (the bfloat16 Frobenius norm overflows / underflows:
         #    output 0 or ~1e-26), and at the rank-deficient input (rounding-level σ stay far
         #    below the band).  The CLI equivalent is in docs/validate.md.
-        rep = Validator("msign", MUON[1], framework="torch", dtype="bfloat16", params=params, runner=runner,
+        rep = Validator("msign", MUON[1], framework="torch", dtype="bfloat16", kernel_args=kargs, runner=runner,
                         contract="band:0.6,1.2", examples=0).run()
         rep.write(tmp_path / "b")
         doc = json.loads((tmp_path / "b" / "validate.json").read_text())
@@ -306,14 +270,18 @@ def test_torch_muon_newton_schulz_under_band_contract(tmp_path):
         assert huge["detail"]["diag_range"][1] == 0.0  # the output is exactly zero
         # 2. With the user-stated exemption of σ < 0.005·σ₁ and scales narrowed to 1e-6..1e10
         #    (a ‖G‖_F below Muon's eps = 1e-7 is divided by 1e-7, not by ‖G‖_F) it meets the band.
-        rep = Validator("msign", MUON[1], framework="torch", dtype="bfloat16", params=params, runner=runner,
+        rep = Validator("msign", MUON[1], framework="torch", dtype="bfloat16", kernel_args=kargs, runner=runner,
                         contract="band:0.6,1.2,floor=0.005", scale_range=(-6, 10), examples=5, max_dim=6).run()
         assert rep.passed, "\n".join(rep.summary_lines())
         lo, hi = rep.to_json()["summary"]["band_diag_range_all"]
         assert 0.6 <= lo and hi <= 1.2
+        # torch's Muon NS divides its bfloat16 input in place (`grad.bfloat16()` makes no copy of
+        # a bfloat16 tensor, then `div_`): reported as a finding, not hidden
+        f = rep.findings()["input_mutation"]
+        assert f["modifies_input"] and any("modifies its input in place" in x for x in rep.summary_lines())
         # 3. Declared float32 in, undeclared bfloat16 out: a named dtype failure.
         v = Validator("msign", MUON[1], framework="torch", dtype="float32", contract="band:0.6,1.2", examples=0,
-                      params=params, runner=runner)
+                      kernel_args=kargs, runner=runner)
         cr = v.evaluate({"A": MatrixSpec(3, 3, log10_kappa=1)})
         assert cr.state == "fail" and "returned dtype bfloat16, expected float32 (undeclared dtype change" in cr.reason
     finally:

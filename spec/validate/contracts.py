@@ -1,0 +1,77 @@
+"""Contracts: what a kernel's output must satisfy (``exact`` or the Muon-style ``band``)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+from matspec.validate.errors import UsageError
+from matspec.validate.ops import BAND_OPS
+
+
+@dataclass(frozen=True)
+class Contract:
+    kind: str  # "exact" | "band"
+    lo: float = 1.0
+    hi: float = 1.0
+    floor: Optional[float] = None
+    products: int = 1
+
+    def describe(self, op: str) -> str:
+        if self.kind == "exact":
+            what = {"msign": "the polar factor U Vᵀ", "svdvals": "the singular values, descending",
+                    "norm": "the norm", "lowrank": "the best rank-k approximation (truncated SVD)",
+                    "matmul": "the product A·B", "solve": "the solution of A x = b",
+                    "mclip": "U clip(Σ, [lo, hi]) Vᵀ (thin SVD)",
+                    "newton_schulz": "U F(Σ/(s‖A‖_F)) Vᵀ, F the schedule's exact composed polynomial"}[op]
+            return f"exact: {what} within the error bound derived from u, the dimensions and κ"
+        s = (f"band:[{self.lo:g}, {self.hi:g}]: output = U D Vᵀ with U, V the input's singular vectors "
+             f"and every D_ii in [{self.lo:g}, {self.hi:g}], up to the rounding allowance of "
+             f"{self.products} dependent product(s)")
+        if self.floor is not None:
+            s += (f"; input singular values ≤ {self.floor:g}·σ₁ are exempt from the lower bound "
+                  f"(output there only needs σ ≤ {self.hi:g}) — user-stated exemption")
+        else:
+            s += "; no input singular value is exempt (rank-deficient directions must also land in the band)"
+        return s
+
+    def spec(self) -> str:
+        if self.kind == "exact":
+            return "exact"
+        s = f"band:{self.lo:g},{self.hi:g}"
+        if self.floor is not None:
+            s += f",floor={self.floor:g}"
+        if self.products != 1:
+            s += f",products={self.products}"
+        return s
+
+
+def parse_contract(text: str, op: str) -> Contract:
+    text = (text or "exact").strip()
+    if text == "exact":
+        return Contract("exact")
+    if text.startswith("band:"):
+        if op not in BAND_OPS:
+            raise UsageError(f"contract 'band' is defined for {' and '.join(BAND_OPS)} only, not {op}")
+        parts = [p.strip() for p in text[5:].split(",") if p.strip()]
+        nums = [p for p in parts if "=" not in p]
+        opts = dict(p.split("=", 1) for p in parts if "=" in p)
+        if len(nums) != 2:
+            raise UsageError(f"band contract needs two numbers LO,HI, got {text!r} (e.g. band:0.7,1.2)")
+        try:
+            lo, hi = float(nums[0]), float(nums[1])
+            floor = float(opts.pop("floor")) if "floor" in opts else None
+            products = int(opts.pop("products")) if "products" in opts else 1
+        except ValueError as exc:
+            raise UsageError(f"bad band contract {text!r}: {exc}") from None
+        if opts:
+            raise UsageError(f"unknown band option(s) {', '.join(opts)}; known: floor, products")
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo <= hi):
+            raise UsageError(f"band needs finite 0 <= LO <= HI, got {lo}, {hi}")
+        if floor is not None and not (0 <= floor < 1):
+            raise UsageError(f"band floor is a fraction of σ₁ in [0, 1), got {floor}")
+        if products < 1:
+            raise UsageError(f"band products must be >= 1, got {products}")
+        return Contract("band", lo, hi, floor, products)
+    raise UsageError(f"unknown contract {text!r}; choose 'exact' or (msign, newton_schulz) 'band:LO,HI[,floor=F][,products=P]'")
+

@@ -1,0 +1,503 @@
+"""One validation: a kernel, an op, a contract; the gallery and the drawn inputs, each judged.
+
+For every input matspec (1) fixes the oracle's view — the exact float64 values of the input
+rounded to the kernel's dtype — in this process, (2) has the isolated worker build a fresh
+copy in the requested layout and call the kernel (after one warm-up call per shape, dtype and
+layout), twice, (3) checks each output's type, dtype, shape, device and finiteness, and judges
+it against the oracle under the contract (:mod:`matspec.validate.judge`).  Input mutation,
+non-determinism, leftover child processes and warnings are recorded as findings.
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import math
+import shlex
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from matspec.validate.baseline import baseline_output
+from matspec.validate.contracts import parse_contract
+from matspec.validate.dtypes import DTYPES, check_scale_range, round_to_dtype
+from matspec.validate.errors import UsageError
+from matspec.validate.inputs import LAYOUTS, adversarial_cases, input_strategy
+from matspec.validate.judge import OpJudge, _fnum
+from matspec.validate.kernels import kernel_name, parse_assignment
+from matspec.validate.ops import FRAMEWORKS, OP_PARAMS, OPS, arg_names
+from matspec.validate.runner import CallResult, KernelRunner
+
+# The oracle is pure Python: an SVD at 60 digits costs ≈ 0.07 s at n = 8, growing like n³.
+DEFAULT_MAX_DIM = 8
+SHRINK_CALL_BUDGET = 150  # kernel calls allowed while shrinking one counterexample
+MUTATION_POLICIES = ("warn", "fail", "allow")
+
+
+@dataclass
+class CaseResult:
+    label: str
+    inputs: dict  # JSON (the layout included)
+    inputs_repr: str
+    state: str  # ok | fail | undecided | skipped
+    reason: str = ""
+    measured: Optional[float] = None
+    allowed: Optional[float] = None
+    baseline_error: Optional[float] = None
+    ratio: Optional[float] = None
+    detail: dict = field(default_factory=dict)
+    entries: Optional[dict] = None
+    replay: str = ""
+    seconds: float = 0.0
+    layout: str = "contiguous"
+    kernel_seconds: Optional[float] = None
+    mutation: Optional[dict] = None  # argument name -> what changed, when the kernel wrote to its input
+    nondeterminism: Optional[dict] = None  # how two calls on the same input differed
+    warnings: list = field(default_factory=list)
+
+    def to_json(self):
+        return dataclasses.asdict(self)
+
+
+class _StopSearch(BaseException):
+    """Ends Hypothesis's shrinking at once (a BaseException propagates through it), keeping
+    the smallest failure found so far — used when shrinking would cost a timeout per call."""
+
+
+def _same_output(a: dict, b: dict) -> bool:
+    if (a["type"], a["dtype"], a["shape"], a.get("device")) != (b["type"], b["dtype"], b["shape"], b.get("device")):
+        return False
+    x, y = a["values"], b["values"]
+    if x is None or y is None:
+        return x is None and y is None
+    return bool(np.array_equal(x, y, equal_nan=True) and np.array_equal(np.signbit(x), np.signbit(y)))
+
+
+def _output_difference(a: dict, b: dict) -> dict:
+    x, y = a.get("values"), b.get("values")
+    if x is None or y is None or np.shape(x) != np.shape(y):
+        return {"max_abs_difference": None, "relative": None, "note": "the two calls returned different types or shapes"}
+    with np.errstate(all="ignore"):
+        d = np.abs(np.asarray(x) - np.asarray(y))
+        scale = float(np.max(np.abs(x))) if np.size(x) else 0.0
+    dmax = float(np.max(d)) if np.size(d) else 0.0
+    return {"max_abs_difference": dmax, "relative": dmax / scale if scale > 0 else None}
+
+
+class Validator:
+    """Validate `kernel` for `op`.  Keywords:
+
+    * ``dtype`` / ``out_dtype``: what the kernel receives / returns (float64, float32, bfloat16);
+    * ``framework`` ('numpy' | 'torch'), ``device`` (torch: 'cpu', 'cuda', 'cuda:1', …);
+    * ``params``: op parameters (what the oracle needs: ``kind``, ``k``, ``lo``, ``hi``,
+      ``schedule``, ``steps``); forwarded to the kernel only where its signature accepts them;
+    * ``kernel_args``: the kernel's own keyword arguments (``eps``, ``ord``, ``ns_steps``, …);
+    * ``contract``: 'exact' or 'band:LO,HI[,floor=F][,products=P]' (msign, newton_schulz);
+    * ``examples``, ``seed``, ``max_dim``, ``scale_range`` (log10 window of ‖A‖₂): the drawn inputs;
+    * ``timeout`` (seconds per call) and ``warmup_timeout`` (loading the kernel and the first
+      call per shape, dtype and layout; default 10× timeout, at least 60 s);
+    * ``input_mutation``: 'warn' (default: reported), 'fail' (a failed case) or 'allow';
+    * ``repeat``: calls per input (2: non-determinism is reported; 1 turns that off);
+    * ``gallery``: evaluate the adversarial gallery (default True); ``runner``: a shared
+      :class:`KernelRunner` of the same kernel (its creator closes it).
+    """
+
+    def __init__(self, op: str, kernel, *, dtype: str = "float64", framework: str = "numpy", device: str = "cpu",
+                 params: Optional[dict] = None, kernel_args: Optional[dict] = None, contract: str = "exact",
+                 out_dtype: Optional[str] = None, examples: int = 30, seed: int = 0, timeout: float = 10.0,
+                 warmup_timeout: Optional[float] = None, max_dim: int = DEFAULT_MAX_DIM,
+                 scale_range: Optional[tuple[float, float]] = None, input_mutation: str = "warn", repeat: int = 2,
+                 gallery: bool = True, runner: Optional[KernelRunner] = None):
+        if op not in OPS:
+            raise UsageError(f"unknown op {op!r}; choose one of {', '.join(OPS)}")
+        if framework not in FRAMEWORKS:
+            raise UsageError(f"unknown framework {framework!r}; choose numpy or torch")
+        if dtype not in DTYPES:
+            raise UsageError(f"unsupported dtype {dtype!r}; choose one of {', '.join(DTYPES)}")
+        out_dtype = out_dtype or dtype
+        if out_dtype not in DTYPES:
+            raise UsageError(f"unsupported --out-dtype {out_dtype!r}; choose one of {', '.join(DTYPES)}")
+        if framework == "numpy" and "bfloat16" in (dtype, out_dtype):
+            raise UsageError("NumPy has no bfloat16: use --framework torch for bfloat16 kernels")
+        if framework == "numpy" and device != "cpu":
+            raise UsageError(f"NumPy kernels run on the CPU, not {device!r}")
+        if not isinstance(device, str) or not device:
+            raise UsageError(f"device must be a name such as 'cpu' or 'cuda:0', got {device!r}")
+        if framework == "torch" and importlib.util.find_spec("torch") is None:
+            raise UsageError("--framework torch needs torch installed (pip install -e '.[torch]')")
+        for name, val in (("timeout", timeout), ("warmup_timeout", warmup_timeout)):
+            if val is not None and not (isinstance(val, (int, float)) and math.isfinite(val) and val > 0):
+                raise UsageError(f"{name} must be a positive number of seconds, got {val!r}")
+        if not (isinstance(examples, int) and examples >= 0):
+            raise UsageError(f"examples must be a non-negative integer, got {examples!r}")
+        if not (isinstance(max_dim, int) and max_dim >= 1):
+            raise UsageError(f"max_dim must be a positive integer, got {max_dim!r}")
+        if input_mutation not in MUTATION_POLICIES:
+            raise UsageError(f"input_mutation must be one of {', '.join(MUTATION_POLICIES)}, got {input_mutation!r}")
+        if repeat not in (1, 2):
+            raise UsageError(f"repeat must be 1 or 2, got {repeat!r}")
+        self.scale_range = check_scale_range(scale_range, dtype)
+        params = dict(params or {})
+        unknown = [k for k in params if k not in OP_PARAMS[op]]
+        if unknown:
+            known = ", ".join(OP_PARAMS[op]) or "none"
+            raise UsageError(f"{', '.join(map(repr, unknown))} is not a parameter of op {op} (its parameters: {known}); "
+                             f"pass the kernel's own arguments with --kernel-arg NAME=VALUE (kernel_args= in the API)")
+        if op == "norm" and params.get("p") in ("inf", "+inf"):  # --param p=inf (a bare word)
+            params["p"] = math.inf
+        if op == "norm" and isinstance(params.get("kind"), int) and not isinstance(params["kind"], bool):
+            params["kind"] = str(params["kind"])  # --param kind=2: the canonical kinds are strings
+        self.op_params = params
+        self.kernel_args = dict(kernel_args or {})
+        bad = [k for k in self.kernel_args if not (isinstance(k, str) and k.isidentifier())]
+        if bad:
+            raise UsageError(f"kernel argument names must be identifiers, got {bad!r}")
+        self._check_op_params(op)
+        self.op, self.kernel, self.dtype, self.framework, self.device = op, kernel, dtype, framework, device
+        self.out_dtype = out_dtype
+        self.contract = parse_contract(contract, op)
+        if op == "newton_schulz" and self.contract.kind == "band" and "products=" not in (contract or ""):
+            # the band's rounding allowance counts dependent products: a schedule step forms
+            # G = XXᵀ, G·G and (bG + cG²)·X, so T steps are 3T of them (the user may override)
+            from matspec.implementations.newton_schulz import SCHEDULES
+
+            T = self.op_params.get("steps") or SCHEDULES[self.op_params["schedule"]].steps
+            self.contract = dataclasses.replace(self.contract, products=3 * T)
+        self.examples, self.seed, self.timeout, self.max_dim = examples, seed, float(timeout), max_dim
+        self.input_mutation, self.repeat, self.gallery = input_mutation, repeat, gallery
+        self.judge_ = OpJudge(op, self.op_params, self.contract, dtype, out_dtype)
+        # A runner may be shared between validations of one kernel (its worker process is
+        # dtype-agnostic): the caller then owns it and closes it.
+        if runner is not None and (runner.kernel is not kernel or runner.framework != framework or runner.device != device):
+            raise UsageError("a shared KernelRunner must run the same kernel, framework and device")
+        self._owns_runner = runner is None
+        self.runner = runner or KernelRunner(kernel, framework, device, timeout, warmup_timeout)
+        self.call_params: Optional[dict] = None  # op params the signature accepts + kernel args
+        self.signature: Optional[str] = None
+        self.forwarded: list = []
+        self.calls = 0
+        self.band_seen: Optional[list] = None
+        self.findings = {"input_mutation": [], "nondeterministic": [], "warnings": [], "children_left": []}
+
+    def _check_op_params(self, op):
+        p = self.op_params
+        if op == "norm":
+            from matspec.implementations.base import NORM_KINDS
+
+            if p.get("kind") not in NORM_KINDS:
+                raise UsageError(f"norm needs --param kind=K with K in {', '.join(NORM_KINDS)}")
+            if p["kind"] == "schatten" and not (isinstance(p.get("p"), (int, float)) and not isinstance(p.get("p"), bool)
+                                                and p["p"] >= 1):
+                raise UsageError("Schatten norm needs --param p=P with P >= 1")
+            if p["kind"] == "kyfan" and not (isinstance(p.get("k"), int) and not isinstance(p.get("k"), bool) and p["k"] >= 1):
+                raise UsageError("Ky Fan norm needs --param k=K with an integer K >= 1")
+        if op == "lowrank" and not (isinstance(p.get("k"), int) and not isinstance(p.get("k"), bool) and p["k"] >= 0):
+            raise UsageError("lowrank needs --param k=K with an integer K >= 0")
+        if op == "mclip":
+            from matspec.implementations.base import check_clip_interval
+
+            lo, hi = p.get("lo"), p.get("hi")
+            if isinstance(lo, bool) or isinstance(hi, bool):
+                raise UsageError(f"mclip needs numbers lo, hi, got {lo!r}, {hi!r}")
+            try:
+                check_clip_interval(lo, hi)
+            except (ValueError, TypeError) as exc:
+                raise UsageError(f"{exc} (--param lo=LO --param hi=HI)") from None
+            p["lo"], p["hi"] = float(lo), float(hi)
+        if op == "newton_schulz":
+            from matspec.implementations.newton_schulz import SCHEDULES
+
+            name = p.get("schedule")
+            if not isinstance(name, str) or name not in SCHEDULES:
+                raise UsageError(f"newton_schulz needs --param schedule=NAME with NAME in {', '.join(SCHEDULES)}, got {name!r}")
+            steps = p.get("steps")
+            if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)
+                                      or not 1 <= steps <= SCHEDULES[name].steps):
+                raise UsageError(f"newton_schulz steps must be an integer in [1, {SCHEDULES[name].steps}] for "
+                                 f"schedule {name!r} (its published length), got {steps!r}")
+
+    # -- the kernel's call signature -----------------------------------------------------------
+    def bind_kernel(self) -> dict:
+        """Start the worker, read the kernel's signature there, and fix the keywords of every
+        call: the op parameters it accepts plus the kernel arguments.  A call that does not
+        bind is one usage error (exit 2), before any input is judged."""
+        if self.call_params is None:
+            self.runner.start()
+            forward, sig, err = self.runner.check(len(arg_names(self.op)), self.op_params, self.kernel_args)
+            self.signature, self.forwarded = sig, forward
+            if err:
+                args = ", ".join(arg_names(self.op))
+                kw = ", ".join(f"{k}=…" for k in [*forward, *self.kernel_args])
+                raise UsageError(f"kernel {kernel_name(self.kernel)} has signature {sig}, which does not accept the call "
+                                 f"({args}{', ' + kw if kw else ''}): {err}; op parameters (--param) reach a kernel only "
+                                 "if its signature names them, its own arguments go in --kernel-arg")
+            self.call_params = {**{k: self.op_params[k] for k in forward}, **self.kernel_args}
+        return self.call_params
+
+    # -- replay command ----------------------------------------------------------------
+    def replay_command(self, inputs_json: dict) -> str:
+        kref = self.kernel if isinstance(self.kernel, str) else kernel_name(self.kernel)
+        parts = ["matspec", "validate", "--op", self.op, "--kernel", kref, "--dtype", self.dtype,
+                 "--framework", self.framework]
+        if self.device != "cpu":
+            parts += ["--device", self.device]
+        if self.out_dtype != self.dtype:
+            parts += ["--out-dtype", self.out_dtype]
+        for flag, d in (("--param", self.op_params), ("--kernel-arg", self.kernel_args)):
+            for k, v in d.items():
+                # a bare word reads back as itself (and norm kinds are coerced to strings)
+                bare = isinstance(v, str) and (parse_assignment(f"{k}={v}")[1] == v or (self.op == "norm" and k == "kind"))
+                if isinstance(v, float) and not math.isfinite(v):
+                    text = f"{k}={v}"
+                else:
+                    text = f"{k}={v}" if bare or not isinstance(v, str) else f"{k}={v!r}"
+                parts += [flag, text]
+        parts += ["--contract", self.contract.spec(), "--timeout", f"{self.timeout:g}"]
+        if self.input_mutation != "warn":
+            parts += ["--input-mutation", self.input_mutation]
+        parts += ["--replay", json.dumps(inputs_json, separators=(",", ":"))]
+        return " ".join(shlex.quote(p) for p in parts)
+
+    # -- one input ---------------------------------------------------------------------
+    def _output_problem(self, out: dict, want: tuple) -> Optional[str]:
+        """Why an output cannot be judged (wrong type, dtype, shape, device, NaN/Inf), or None."""
+        expect_type = "numpy.ndarray" if self.framework == "numpy" else "torch.Tensor"
+        ok_type = out["dtype"] is not None
+        if self.framework == "numpy" and self.op != "norm" and out["type"] != "numpy.ndarray":
+            ok_type = False
+        if not ok_type:
+            return f"returned {out['type']}, expected a {expect_type}"
+        if out["dtype"] != self.out_dtype:
+            declared = "declared with --out-dtype" if self.out_dtype != self.dtype else "undeclared dtype change; declare it with --out-dtype"
+            return f"returned dtype {out['dtype']}, expected {self.out_dtype} ({declared})"
+        if tuple(out["shape"]) != want:
+            return f"returned shape {tuple(out['shape'])}, expected {want}"
+        if self.framework == "torch" and out.get("device") and not out["device"].startswith(self.device.split(":")[0]):
+            return f"returned a tensor on {out['device']}, expected {self.device}"
+        Y = out["values"]
+        if Y is None:
+            return f"returned non-floating dtype {out['dtype']}"
+        bad = int(np.size(Y) - np.count_nonzero(np.isfinite(Y)))
+        if bad:
+            return f"returned NaN/Inf in {bad} of {np.size(Y)} entries"
+        return None
+
+    def _judge_output(self, ref_box: dict, args64, out: dict, want: tuple):
+        """(state, judgement or None, reason) for one output."""
+        from matspec.implementations.base import OracleRefused, OutOfDomain
+
+        problem = self._output_problem(out, want)
+        if problem:
+            return "fail", None, problem
+        try:
+            if "ref" not in ref_box:
+                ref_box["ref"] = self.judge_.prepare(args64)
+            j = self.judge_.judge(ref_box["ref"], out["values"])
+        except (OracleRefused, OutOfDomain) as exc:
+            return "undecided", None, f"oracle refused: {exc}"
+        except Exception as exc:  # noqa: BLE001 - matspec's own failure: not the kernel's, never a pass
+            return "undecided", None, (f"matspec could not judge this output ({type(exc).__name__}: {exc}); "
+                                       "an internal error, not a verdict on the kernel")
+        return j.state, j, j.reason
+
+    def _record_call_findings(self, res: CaseResult, calls: list[CallResult]) -> Optional[str]:
+        """Mutation, leftover children and warnings of the calls; returns a failure reason
+        (children left running; mutation under --input-mutation fail) or None."""
+        names = arg_names(self.op)
+        for c in calls:
+            if c.mutation and res.mutation is None:
+                res.mutation = {names[int(i)]: m for i, m in c.mutation.items()}
+            for w in c.warnings:
+                if w not in res.warnings:
+                    res.warnings.append(w)
+            if c.children_left:
+                self.findings["children_left"].append(res.label)
+                return (f"kernel left {len(c.children_left)} child process(es) running after it returned "
+                        f"(pids {', '.join(map(str, c.children_left[:5]))}; killed)")
+        for w in res.warnings:
+            if w not in self.findings["warnings"] and len(self.findings["warnings"]) < 10:
+                self.findings["warnings"].append(w)
+        if res.mutation is not None:
+            self.findings["input_mutation"].append(res.label)  # every input, drawn ones included
+            if "input_mutation_example" not in self.findings:
+                self.findings["input_mutation_example"] = {"label": res.label, "inputs": res.inputs, "what": res.mutation}
+            if self.input_mutation == "fail":
+                what = "; ".join(f"{k}: {m.get('entries_changed')} entries changed" for k, m in res.mutation.items())
+                return f"kernel modifies its input in place ({what}) — --input-mutation fail"
+        return None
+
+    def evaluate(self, inputs: dict, label: str = "") -> CaseResult:
+        from matspec.inputs import InputError, input_to_json
+
+        t0 = time.perf_counter()
+        inputs = dict(inputs)
+        layout = inputs.pop("layout", "contiguous")
+        if layout not in LAYOUTS:
+            raise UsageError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
+        names = arg_names(self.op)
+        if set(inputs) != set(names):
+            raise UsageError(f"{self.op} takes inputs {list(names)}, got {sorted(inputs)}")
+        ij = {k: input_to_json(v) for k, v in inputs.items()}
+        if layout != "contiguous":
+            ij["layout"] = layout
+        res = CaseResult(label=label, inputs=ij, layout=layout,
+                         inputs_repr=", ".join(f"{k}={v!r}" for k, v in inputs.items()) + ("" if layout == "contiguous" else f", layout={layout}"),
+                         state="ok", replay=self.replay_command(ij))
+        try:
+            args64 = []
+            for name in names:
+                X, _ = inputs[name].to_numpy(np.float64)
+                args64.append(round_to_dtype(X, self.dtype))
+        except InputError as exc:
+            res.state, res.reason = "skipped", f"input not representable: {exc}"
+            return res
+        # the oracle's view is fixed here, before any kernel sees the input: read-only
+        for a in args64:
+            a.setflags(write=False)
+        if sum(a.size for a in args64) <= 64:
+            res.entries = {k: a.tolist() for k, a in zip(names, args64)}
+        params = self.bind_kernel()
+        warm = self.runner.warm_up(args64, self.dtype, params, layout)
+        if warm is not None and (warm.status != "raised" or warm.compile_error):
+            res.state, res.reason, res.seconds = "fail", warm.message, time.perf_counter() - t0
+            return res
+        calls: list[CallResult] = []
+        for i in range(self.repeat):
+            self.calls += 1
+            c = self.runner.call(args64, self.dtype, params, layout)
+            calls.append(c)
+            if c.status != "ok":
+                res.state = "fail"
+                res.reason = c.message if i == 0 else f"on a repeated call with the same input: {c.message}"
+                self._record_call_findings(res, calls)
+                res.seconds = time.perf_counter() - t0
+                return res
+        res.kernel_seconds = min(c.seconds for c in calls)
+        why = self._record_call_findings(res, calls)
+        if warm is not None and not why:
+            # the first call on this shape raised, the judged ones did not: a kernel that fails
+            # on its first call fails in production too
+            why = (f"the kernel's first call on this shape, dtype and layout (the warm-up call) raised "
+                   f"{warm.message[len('kernel raised '):]}; later calls on the same input did not (stateful kernel)")
+        want = self.judge_.out_shape(args64)
+        ref_box: dict = {}
+        state, j, reason = self._judge_output(ref_box, args64, calls[0].output, want)
+        if len(calls) > 1 and not _same_output(calls[0].output, calls[1].output):
+            res.nondeterminism = _output_difference(calls[0].output, calls[1].output)
+            self.findings["nondeterministic"].append(res.label)
+            r = res.nondeterminism.get("relative")
+            if r is not None:
+                self.findings["nondeterministic_max_relative"] = max(r, self.findings.get("nondeterministic_max_relative", 0.0))
+            state2, j2, reason2 = self._judge_output(ref_box, args64, calls[1].output, want)
+            if state2 == "fail" and state != "fail":  # each call is judged on its own
+                state, j, reason = state2, j2, f"{reason2} (second of two calls on the same input)"
+        if why and state != "fail":
+            state, j, reason = "fail", None, why
+        res.state, res.reason = state, reason or ""
+        if j is not None:
+            res.measured, res.allowed, res.detail = j.measured, j.allowed, j.detail
+            if "diag_range" in j.detail:  # band contracts: the band the kernel actually delivered
+                lo, hi = j.detail["diag_range"]
+                self.band_seen = [min(self.band_seen[0], lo), max(self.band_seen[1], hi)] if self.band_seen else [lo, hi]
+            self._baseline(res, ref_box["ref"], args64, want)
+        res.seconds = time.perf_counter() - t0
+        return res
+
+    def _baseline(self, res: CaseResult, ref, args64, want) -> None:
+        """Baseline ratio (diagnostic only; never part of the verdict)."""
+        try:
+            B = baseline_output(self.op, self.op_params, args64, self.dtype, self.contract)
+            if B is not None and np.all(np.isfinite(B)) and np.shape(B) == want:
+                be, _ = self.judge_.error(ref, np.asarray(B, dtype=np.float64))
+                res.baseline_error = _fnum(be)
+                if res.measured is not None and res.baseline_error > 0:
+                    res.ratio = res.measured / res.baseline_error
+        except Exception:  # noqa: BLE001 - a diagnostic must not change the verdict
+            pass
+
+    def replay(self, inputs: dict) -> CaseResult:
+        """Evaluate one input (a replay command's JSON, already parsed into specs)."""
+        try:
+            return self.evaluate(inputs, "replay")
+        finally:
+            if self._owns_runner:
+                self.runner.close()
+
+    # -- the whole run -----------------------------------------------------------------
+    def run(self, progress: Optional[Callable[[str], None]] = None) -> "ValidationReport":
+        from matspec.validate.report import ValidationReport
+
+        t0 = time.perf_counter()
+        cases: list[CaseResult] = []
+        shrunk: Optional[CaseResult] = None
+        drawn = {"n": 0, "undecided": 0}
+        try:
+            self.bind_kernel()
+            gallery = adversarial_cases(self.op, self.op_params, self.dtype, self.scale_range, self.contract) if self.gallery else []
+            for label, inputs in gallery:
+                cr = self.evaluate(inputs, label)
+                cases.append(cr)
+                if progress:
+                    progress(f"{label}: {cr.state}")
+            if self.examples > 0:
+                shrunk = self._search(drawn)
+        finally:
+            if self._owns_runner:
+                self.runner.close()
+        return ValidationReport(self, cases, shrunk, drawn, time.perf_counter() - t0)
+
+    def _search(self, drawn: dict) -> Optional[CaseResult]:
+        from hypothesis import HealthCheck, Phase, given, settings
+        from hypothesis import seed as hyp_seed
+        from hypothesis.errors import Flaky
+
+        strategy = input_strategy(self.op, self.op_params, self.dtype, self.max_dim, self.scale_range)
+        state: dict = {"best": None, "calls_after": 0}
+
+        class _Fail(Exception):
+            pass
+
+        @settings(max_examples=self.examples, database=None, deadline=None, derandomize=False,
+                  suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
+                  phases=[Phase.generate, Phase.shrink], print_blob=False)
+        @hyp_seed(self.seed)
+        @given(strategy)
+        def search(inputs):
+            best = state["best"]
+            if best is not None:
+                # Shrinking: a hang costs a timeout per call, so stop after a budget (or
+                # after any timeout or crash) and keep the smallest failure found so far.
+                state["calls_after"] += 1
+                if (best.reason.startswith(("no result within", "warm-up", "kernel process"))
+                        or state["calls_after"] > SHRINK_CALL_BUDGET):
+                    raise _StopSearch()
+            cr = self.evaluate(inputs, "drawn")
+            if best is None and cr.state != "skipped":
+                drawn["n"] += 1  # an input drawn before any failure (the failing one included)
+                if cr.state == "undecided":
+                    drawn["undecided"] += 1
+            if cr.state == "fail":
+                state["best"] = cr
+                raise _Fail()
+
+        try:
+            search()
+        except (_Fail, _StopSearch):
+            pass
+        except Flaky:
+            # Hypothesis re-ran the failing input and the kernel did not fail again
+            if state["best"] is None:
+                raise
+            state["best"].reason += (" (not reproducible: the kernel passed when called again on this input — "
+                                     "it is non-deterministic or keeps state between calls)")
+        if state["best"] is not None:
+            state["best"].label = "drawn (shrunk)"
+        return state["best"]
+
+
+def validate(op: str, kernel, **kw):
+    """Validate `kernel` (a callable or 'pkg.mod:fn' / 'file.py:fn') for `op`; see
+    :class:`Validator` for the keywords.  Returns the report (``.passed``, ``.failures``)."""
+    return Validator(op, kernel, **kw).run()
