@@ -352,3 +352,30 @@ def test_output_to_a_closed_pipe_ends_quietly(tmp_path):
                        f"--max-dim 3 --report {tmp_path} | head -c 10", shell=True, capture_output=True, text=True,
                        timeout=300)
     assert "Traceback" not in r.stderr and "BrokenPipeError" not in r.stderr, r.stderr
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch not installed")
+def test_real_torch_compile_kernel_is_warmed_up(tmp_path, profile):
+    """A real torch.compile'd Newton–Schulz (inductor, C++ on the CPU): compilation per shape
+    takes seconds to minutes here, far past the 2 s per-call timeout, and must not count.
+    Heavy profile only (slow)."""
+    if profile not in ("heavy", "large"):
+        pytest.skip("heavy profile only: inductor compiles for minutes on 2 cores")
+    k = _write(tmp_path, "compiled_ns.py", """
+        import torch
+
+        @torch.compile(dynamic=True)
+        def _ns(X):
+            X = X / (X.norm() + 1e-7)
+            for _ in range(5):
+                A = X @ X.T
+                X = 3.4445 * X + (-4.775 * A + 2.0315 * A @ A) @ X
+            return X
+
+        def f(A):
+            return _ns(A)
+    """)
+    rep = validate("msign", f"{k}:f", framework="torch", dtype="float32", contract="band:0.6,1.25,floor=0.01",
+                   examples=3, max_dim=4, gallery=False, timeout=2, warmup_timeout=600, scale_range=(-3, 3))
+    assert rep.verdict == "pass", "\n".join(rep.summary_lines())
+    assert not any("warm-up" in c.reason for c in rep.failures)

@@ -19,7 +19,9 @@ Guarantees (each tested in tests/test_validate_runner.py, listed in docs/validat
 * **Warm-up apart.** The first call per (shapes, dtype, layout) — where torch.compile and
   friends compile — runs under a separate warm-up limit, not the per-call timeout; importing
   the kernel runs under the same warm-up limit.  Once a warm-up has run past its limit, later
-  first calls get the per-call timeout (a kernel that hangs everywhere costs one warm-up).
+  first calls get the per-call timeout while the kernel has never returned from a call (a
+  kernel that hangs everywhere costs one warm-up).  torch workers compile into a cache folder
+  of their own, dropped after a kill (a compilation cut short leaves truncated artefacts).
 * **Output captured.** The worker's stdout and stderr go to a pipe this process drains (only
   the byte count and the last few KB are kept), so nothing a kernel prints or warns reaches
   the console, and a kernel printing gigabytes cannot block or fill a disk.
@@ -35,6 +37,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Optional
 
 from matspec.validate.errors import UsageError
@@ -43,7 +46,7 @@ from matspec.validate.kernels import kernel_name, ship
 # Warm-up limit when none is given: 10× the per-call timeout, and never below a minute —
 # importing torch alone takes seconds, compiling a kernel tens of seconds.
 WARMUP_FACTOR = 10.0
-WARMUP_MIN_S = 60.0
+WARMUP_MIN_S = 120.0  # torch.compile (inductor, C++ on the CPU) of a 5-step Newton–Schulz: 15-70 s here
 OUTPUT_TAIL_BYTES = 4096
 COMPILE_HINT = ("hint: matspec calls the kernel on many shapes, dtypes and layouts — compile with dynamic=True or "
                 "raise torch._dynamo.config.recompile_limit, or validate the eager kernel")
@@ -68,23 +71,30 @@ def _signal_name(code: int) -> str:
         return f"signal {-code}"
 
 
-def _worker_env() -> dict:
+def _compile_cache_dir() -> str:
+    """A compile-cache folder of this runner's own, under matspec's cache folder: removed when
+    the runner closes, and after a worker is killed (a kill in the middle of a compilation
+    leaves truncated artefacts that a shared cache would hand to the next worker)."""
+    import tempfile
+
+    try:
+        from matspec.fileio import cache_dir
+
+        base = cache_dir()
+    except Exception:  # noqa: BLE001 - no cache folder: the system's temporary one
+        base = Path(tempfile.gettempdir())
+    base.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkdtemp(prefix="compile-", dir=base)
+
+
+def _worker_env(compile_dir: Optional[str]) -> dict:
     """The worker's environment: the user's, plus what keeps third parties from writing
     outside matspec's cache folder or starting helper processes (each only if unset)."""
     env = dict(os.environ)
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")  # no __pycache__ beside a user's kernel file
-    try:
-        from matspec.oracles.mp import disk_cache_dir
-
-        base = disk_cache_dir()
-    except Exception:  # noqa: BLE001
-        base = None
-    if base is None:
-        import tempfile
-
-        base = os.path.join(tempfile.gettempdir(), f"matspec-{os.getuid() if hasattr(os, 'getuid') else 'user'}")
-    env.setdefault("TORCHINDUCTOR_CACHE_DIR", os.path.join(str(base), "torchinductor"))
-    env.setdefault("TRITON_CACHE_DIR", os.path.join(str(base), "triton"))
+    if compile_dir is not None:
+        env.setdefault("TORCHINDUCTOR_CACHE_DIR", os.path.join(compile_dir, "torchinductor"))
+        env.setdefault("TRITON_CACHE_DIR", os.path.join(compile_dir, "triton"))
     # inductor's default compile pool would outlive each call as child processes
     env.setdefault("TORCHINDUCTOR_COMPILE_THREADS", "1")
     return env
@@ -109,6 +119,8 @@ class KernelRunner:
         self.output_tail = b""
         self._warm: set = set()
         self.warmup_timed_out = False
+        self.completed_calls = 0  # calls that returned (a result or an exception), ever
+        self._compile_dir: Optional[str] = None
         self._drain: Optional[threading.Thread] = None
         self._lock = threading.Lock()
 
@@ -116,11 +128,17 @@ class KernelRunner:
     def start(self) -> None:
         if self.proc is not None:
             return
+        if self._compile_dir is None and self.framework == "torch":
+            try:
+                self._compile_dir = _compile_cache_dir()
+            except OSError:
+                self._compile_dir = None
         parent_sock, child_sock = socket.socketpair()
         cmd = [sys.executable, "-m", "matspec.validate.worker", str(child_sock.fileno()), str(os.getpid())]
         try:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                         pass_fds=(child_sock.fileno(),), start_new_session=True, env=_worker_env())
+                                         pass_fds=(child_sock.fileno(),), start_new_session=True,
+                                         env=_worker_env(self._compile_dir))
         finally:
             child_sock.close()
         self.conn = Connection(parent_sock.detach())
@@ -193,6 +211,7 @@ class KernelRunner:
         if self.proc is not None:
             if self.proc.poll() is None:
                 kill_tree(self.proc.pid)
+                self._drop_compile_cache()  # possibly killed mid-compilation
             else:  # the worker is gone; its group may not be
                 from matspec.procutil import kill_process_group
 
@@ -219,6 +238,14 @@ class KernelRunner:
                 pass
             self._reap(2.0)
         self._kill()
+        self._drop_compile_cache()
+
+    def _drop_compile_cache(self) -> None:
+        if self._compile_dir is not None:
+            import shutil
+
+            shutil.rmtree(self._compile_dir, ignore_errors=True)
+            self._compile_dir = None
 
     def __enter__(self):
         return self
@@ -273,6 +300,7 @@ class KernelRunner:
                 return CallResult("died", message=f"kernel process exited during the call ({how}: the kernel called "
                                                   "os._exit or exited its interpreter)")
             return CallResult("died", message=f"kernel process died during the call ({how})")
+        self.completed_calls += 1
         if kind != "result":
             return CallResult("raised", message=f"kernel could not be called: {res}")
         cr = CallResult("ok" if res["status"] == "ok" else "raised", output=res.get("output"), seconds=res["seconds"],
@@ -291,9 +319,10 @@ class KernelRunner:
         raised anything else is returned too, with status 'raised': the validator decides
         (the judged calls usually raise the same; if they do not, the kernel is stateful)."""
         key = (tuple(tuple(a.shape) for a in args64), dtype, layout)
-        if (self.running and key in self._warm) or self.warmup_timed_out:
-            # after one warm-up past its limit, first calls get the per-call timeout: a kernel
-            # that hangs on every input must not cost the warm-up limit once per shape
+        if (self.running and key in self._warm) or (self.warmup_timed_out and self.completed_calls == 0):
+            # a kernel whose warm-up ran past its limit and that has never returned from any
+            # call gets the per-call timeout for later first calls: one that hangs on every
+            # input must not cost the warm-up limit once per shape
             return None
         cr = self.call(args64, dtype, params, layout, timeout=self.warmup_timeout)
         if cr.status in ("timeout", "died") or (cr.status == "raised" and cr.compile_error):
