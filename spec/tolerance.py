@@ -18,6 +18,8 @@ _UNIT_ROUNDOFF = {
     "float32": 2.0 ** -24,
     "float16": 2.0 ** -11,
     "bfloat16": 2.0 ** -8,
+    # TF32: float32's exponent, a 10-bit stored significand (tensor-core matmul inputs)
+    "tf32": 2.0 ** -11,
 }
 
 
@@ -34,6 +36,25 @@ def gamma(k: float, u: float) -> float:
     """Higham's γ_k = k u / (1 − k u); infinite once k u ≥ 1 (no accuracy is promised)."""
     ku = k * u
     return math.inf if ku >= 1 else ku / (1 - ku)
+
+
+def gamma_prob(k: float, u: float, lam: float) -> float:
+    """Higham & Mary's probabilistic counterpart of γ_k (SIAM J. Sci. Comput. 41(5), 2019,
+    Theorem 2.4): if the k rounding errors δ_i are independent, mean-zero random variables with
+    |δ_i| ≤ u, then |∏(1 + δ_i) − 1| ≤ γ̃_k(λ) = exp(λ√k·u + k u²/(1 − u)) − 1 with probability
+    at least 1 − 2·exp(−λ²(1 − u)²/2).  To first order λ√k·u instead of k·u: the bound that
+    fits what is observed at size, under an independence assumption that round-to-nearest on
+    structured inputs can break — which is why a verdict above it is confirmed before it is
+    reported (matspec.validate.judge)."""
+    x = lam * math.sqrt(k) * u + k * u * u / (1 - u)
+    return math.expm1(x) if x < 700 else math.inf
+
+
+def lambda_for(count: float, alpha: float) -> float:
+    """λ such that `count` probabilistic bounds all hold with probability ≥ 1 − alpha (a union
+    bound over 2·exp(−λ²/2) each, the (1 − u)² factor dropped: it only enlarges λ's need by
+    < 1 % for u ≤ 2⁻⁸)."""
+    return math.sqrt(2.0 * math.log(2.0 * max(count, 1.0) / alpha))
 
 
 # --- singular values ----------------------------------------------------------------

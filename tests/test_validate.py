@@ -53,26 +53,26 @@ def test_reference_float32_and_newton_schulz_pass(base_seed):
 
 # planted bug, op, options, the text the failure must show
 PLANTED = [
-    ("svdvals_via_gram", "svdvals", {}, "error exceeds the allowed bound"),
-    ("svdvals_float32", "svdvals", {}, "error exceeds the allowed bound"),
+    ("svdvals_via_gram", "svdvals", {}, "error exceeds the"),
+    ("svdvals_float32", "svdvals", {}, "error exceeds the"),
     ("norm_fro_naive", "norm", {"params": {"kind": "fro"}}, "NaN/Inf"),
-    ("norm_swapped", "norm", {"params": {"kind": "2"}}, "error exceeds the allowed bound"),
-    ("norm_transposed", "norm", {"params": {"kind": "inf"}}, "error exceeds the allowed bound"),
-    ("msign_transposed", "msign", {}, "error exceeds the allowed bound"),
-    ("msign_ns_one_step_short", "msign", {}, "error exceeds the allowed bound"),
-    ("msign_float32", "msign", {}, "error exceeds the allowed bound"),
+    ("norm_swapped", "norm", {"params": {"kind": "2"}}, "error exceeds the"),
+    ("norm_transposed", "norm", {"params": {"kind": "inf"}}, "error exceeds the"),
+    ("msign_transposed", "msign", {}, "error exceeds the"),
+    ("msign_ns_one_step_short", "msign", {}, "error exceeds the"),
+    ("msign_float32", "msign", {}, "error exceeds the"),
     ("msign_ns_unnormalised", "msign", {}, "NaN/Inf"),
     ("muon_quintic_4_steps", "msign", {"contract": "band:0.6,1.2,floor=0.005"}, "outside the band"),
     ("msign_transposed", "msign", {"contract": "band:0.5,1.5"}, "singular vectors are not the input's"),
-    ("lowrank_off_by_one", "lowrank", {"params": {"k": 1}}, "error exceeds the allowed bound"),
-    ("matmul_float32", "matmul", {}, "error exceeds the allowed bound"),
+    ("lowrank_off_by_one", "lowrank", {"params": {"k": 1}}, "error exceeds the"),
+    ("matmul_float32", "matmul", {}, "error exceeds the"),
     ("solve_float32", "solve", {}, "NaN/Inf"),  # float32 overflows on the 1e±306 gallery cases
-    ("solve_float32", "solve", {"scale_range": (-3, 3)}, "error exceeds the allowed bound"),
-    ("mclip_forgets_lower", "mclip", {"params": {"lo": 0.5, "hi": 2.0}}, "error exceeds the allowed bound"),
-    ("mclip_version1", "mclip", {"params": {"lo": 0.25, "hi": 0.75}}, "error exceeds the allowed bound"),
-    ("ns_one_step_short", "newton_schulz", {"params": {"schedule": "youjiacheng"}}, "error exceeds the allowed bound"),
-    ("ns_doc_table_coeffs", "newton_schulz", {"params": {"schedule": "youjiacheng"}}, "error exceeds the allowed bound"),
-    ("ns_float32_gram", "newton_schulz", {"params": {"schedule": "muon_quintic"}}, "error exceeds the allowed bound"),
+    ("solve_float32", "solve", {"scale_range": (-3, 3)}, "error exceeds the"),
+    ("mclip_forgets_lower", "mclip", {"params": {"lo": 0.5, "hi": 2.0}}, "error exceeds the"),
+    ("mclip_version1", "mclip", {"params": {"lo": 0.25, "hi": 0.75}}, "error exceeds the"),
+    ("ns_one_step_short", "newton_schulz", {"params": {"schedule": "youjiacheng"}}, "error exceeds the"),
+    ("ns_doc_table_coeffs", "newton_schulz", {"params": {"schedule": "youjiacheng"}}, "error exceeds the"),
+    ("ns_float32_gram", "newton_schulz", {"params": {"schedule": "muon_quintic"}}, "error exceeds the"),
     ("ns_one_step_short", "newton_schulz", {"params": {"schedule": "youjiacheng"}, "contract": "band:0.8,1.05,floor=0.005"},
      "outside the band"),
 ]
@@ -134,11 +134,11 @@ def test_band_contract_references_pass():
 def test_newton_schulz_band_and_other_schedules_pass(base_seed):
     """Certified band of YouJiacheng's 6 steps on [1e-3, 1] is [0.866, 0.999] (newton_schulz.transfer_band);
     with σ < 0.005·σ₁ exempt (x = σ/‖A‖_F >= 0.005/√6 > 1e-3 at n <= 6) the output lies in [0.8, 1.05].
-    The band's rounding allowance counts 3 products per step unless the user says otherwise."""
+    Misalignment is judged against matspec's own YouJiacheng kernel on four rounding paths."""
     rep = validate("newton_schulz", f"{GOOD}:newton_schulz", params={"schedule": "youjiacheng"},
                    contract="band:0.8,1.05,floor=0.005", seed=base_seed, examples=6, max_dim=6)
     assert rep.passed, "\n".join(rep.summary_lines())
-    assert rep.to_json()["contract"] == "band:0.8,1.05,floor=0.005,products=18"
+    assert rep.to_json()["contract"] == "band:0.8,1.05,floor=0.005"
     for params, dtype in (({"schedule": "polar_express"}, "float64"), ({"schedule": "muon_quintic", "steps": 3}, "float32")):
         rep = validate("newton_schulz", f"{GOOD}:newton_schulz", params=params, dtype=dtype, seed=base_seed,
                        examples=4, max_dim=5, gallery=False)

@@ -41,7 +41,7 @@ def test_closure_that_damages_its_input_is_judged_against_the_original():
         return np.zeros(min(A.shape))
 
     rep = validate("svdvals", zeroes, examples=2, max_dim=3)
-    assert rep.verdict == "fail" and "error exceeds the allowed bound" in rep.failures[0].reason
+    assert rep.verdict == "fail" and "error exceeds the" in rep.failures[0].reason
     assert rep.findings()["input_mutation"]["modifies_input"]
 
     def prescale(A):

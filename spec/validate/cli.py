@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from matspec.argtypes import nonneg_int, positive_float, positive_int, seed
-from matspec.validate.dtypes import DTYPES
+from matspec.validate.precision import ACCUMULATE, COMPUTE_DTYPES, DTYPES
 from matspec.validate.errors import UsageError
 from matspec.validate.kernels import kernel_name, parse_assignment
 from matspec.validate.ops import FRAMEWORKS, OPS, arg_names
@@ -39,6 +39,15 @@ def add_parser(sub) -> None:
     v.add_argument("--framework", choices=FRAMEWORKS, default="numpy")
     v.add_argument("--dtype", choices=DTYPES, default="float64")
     v.add_argument("--out-dtype", choices=DTYPES, default=None, help="declare an output dtype other than the input's")
+    v.add_argument("--compute-dtype", choices=COMPUTE_DTYPES, default=None,
+                   help="the dtype the kernel's arithmetic runs in (default: the coarser of --dtype and --out-dtype); "
+                        "allowances follow it")
+    v.add_argument("--accumulate", choices=ACCUMULATE, default=None,
+                   help="how products accumulate: 'same' as the compute dtype, float32 (default for bfloat16/float16/"
+                        "tf32 compute), float32-truncating (tensor cores; default on CUDA), float64")
+    v.add_argument("--schedule", default=None, help="msign: the Newton–Schulz schedule the kernel runs, if known "
+                                                     "(optional: tightens the misalignment allowance)")
+    v.add_argument("--steps", type=positive_int, default=None, help="msign: its number of steps, if known (optional)")
     v.add_argument("--device", default="cpu", help="torch device of the inputs (cpu, cuda, cuda:1, …)")
     v.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="op parameter, for the oracle (norm: kind, p, k; lowrank: k; mclip: lo, hi; newton_schulz: "
@@ -109,7 +118,8 @@ def cmd_validate(args) -> int:
                       params=params, kernel_args=kargs, contract=args.contract, out_dtype=args.out_dtype,
                       examples=args.examples, seed=args.seed, timeout=args.timeout, warmup_timeout=args.warmup_timeout,
                       max_dim=args.max_dim, scale_range=args.scale_range, input_mutation=args.input_mutation,
-                      repeat=args.calls_per_input)
+                      repeat=args.calls_per_input, compute_dtype=args.compute_dtype, accumulate=args.accumulate,
+                      schedule=args.schedule, steps=args.steps)
         if replay is not None:
             cr = v.replay(replay)
             print(f"{args.op} {kernel_name(v.kernel)} [{v.dtype}] contract {v.contract.spec()} on {cr.inputs_repr}: {cr.state}")

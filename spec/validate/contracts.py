@@ -15,7 +15,6 @@ class Contract:
     lo: float = 1.0
     hi: float = 1.0
     floor: Optional[float] = None
-    products: int = 1
 
     def describe(self, op: str) -> str:
         if self.kind == "exact":
@@ -26,8 +25,9 @@ class Contract:
                     "newton_schulz": "U F(Σ/(s‖A‖_F)) Vᵀ, F the schedule's exact composed polynomial"}[op]
             return f"exact: {what} within the error bound derived from u, the dimensions and κ"
         s = (f"band:[{self.lo:g}, {self.hi:g}]: output = U D Vᵀ with U, V the input's singular vectors "
-             f"and every D_ii in [{self.lo:g}, {self.hi:g}], up to the rounding allowance of "
-             f"{self.products} dependent product(s)")
+             f"and every D_ii in [{self.lo:g}, {self.hi:g}] (the band is the kernel's rounding slack; "
+             f"misalignment within {self._factor()}× the worst rounding path of matspec's own kernels of the family "
+             f"at the kernel's precision)")
         if self.floor is not None:
             s += (f"; input singular values ≤ {self.floor:g}·σ₁ are exempt from the lower bound "
                   f"(output there only needs σ ≤ {self.hi:g}) — user-stated exemption")
@@ -41,9 +41,13 @@ class Contract:
         s = f"band:{self.lo:g},{self.hi:g}"
         if self.floor is not None:
             s += f",floor={self.floor:g}"
-        if self.products != 1:
-            s += f",products={self.products}"
         return s
+
+    @staticmethod
+    def _factor() -> str:
+        from matspec.validate.reference import PATH_FACTOR
+
+        return f"{PATH_FACTOR:g}"
 
 
 def parse_contract(text: str, op: str) -> Contract:
@@ -58,20 +62,19 @@ def parse_contract(text: str, op: str) -> Contract:
         opts = dict(p.split("=", 1) for p in parts if "=" in p)
         if len(nums) != 2:
             raise UsageError(f"band contract needs two numbers LO,HI, got {text!r} (e.g. band:0.7,1.2)")
+        if "products" in opts:
+            raise UsageError("band option 'products' is gone: the misalignment allowance is measured on matspec's "
+                             "own kernels at the kernel's precision, no count to state (docs/validate.md)")
         try:
             lo, hi = float(nums[0]), float(nums[1])
             floor = float(opts.pop("floor")) if "floor" in opts else None
-            products = int(opts.pop("products")) if "products" in opts else 1
         except ValueError as exc:
             raise UsageError(f"bad band contract {text!r}: {exc}") from None
         if opts:
-            raise UsageError(f"unknown band option(s) {', '.join(opts)}; known: floor, products")
+            raise UsageError(f"unknown band option(s) {', '.join(opts)}; known: floor")
         if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo <= hi):
             raise UsageError(f"band needs finite 0 <= LO <= HI, got {lo}, {hi}")
         if floor is not None and not (0 <= floor < 1):
             raise UsageError(f"band floor is a fraction of σ₁ in [0, 1), got {floor}")
-        if products < 1:
-            raise UsageError(f"band products must be >= 1, got {products}")
-        return Contract("band", lo, hi, floor, products)
-    raise UsageError(f"unknown contract {text!r}; choose 'exact' or (msign, newton_schulz) 'band:LO,HI[,floor=F][,products=P]'")
-
+        return Contract("band", lo, hi, floor)
+    raise UsageError(f"unknown contract {text!r}; choose 'exact' or (msign, newton_schulz) 'band:LO,HI[,floor=F]'")

@@ -9,15 +9,17 @@ import numpy as np
 
 from matspec.validate.errors import UsageError
 
-DTYPES = ("float64", "float32", "bfloat16")
+from matspec.validate.precision import DTYPES
 
 
 def dtype_info(name: str) -> dict:
     """u, the largest finite and the smallest normal number of a kernel dtype."""
     if name == "float64":
         fi = np.finfo(np.float64)
-    elif name in ("float32", "bfloat16"):  # bfloat16 has float32's 8-bit exponent
+    elif name in ("float32", "bfloat16", "tf32"):  # bfloat16 and TF32 have float32's 8-bit exponent
         fi = np.finfo(np.float32)
+    elif name == "float16":
+        fi = np.finfo(np.float16)
     else:
         raise UsageError(f"unsupported dtype {name!r}; choose one of {', '.join(DTYPES)}")
     from matspec.tolerance import unit_roundoff
@@ -28,9 +30,10 @@ def dtype_info(name: str) -> dict:
 def default_log10_scale_range(dtype: str) -> tuple[int, int]:
     """Scales Hypothesis draws: the range where the tolerance model's assumption (squares of
     entries neither overflow nor underflow) holds, as for the NumPy backend's Domain:
-    1e±150 for float64, 1e±15 for the 8-bit-exponent formats.  The edges of the format
+    1e±150 for float64, 1e±15 for the 8-bit-exponent formats, 1e±2 for float16 (its squares
+    overflow above 256 and leave the normal range below 8e-3).  The edges of the format
     itself are probed by the adversarial gallery."""
-    return (-150, 150) if dtype == "float64" else (-15, 15)
+    return {"float64": (-150, 150), "float16": (-2, 2)}.get(dtype, (-15, 15))
 
 
 def finite_log10_range(dtype: str) -> tuple[float, float]:
@@ -64,7 +67,7 @@ def edge_scales(dtype: str) -> tuple[int, int]:
 
 
 def kappa_edge(dtype: str) -> int:
-    """log10 κ nearest 1/u from below: float64 15, float32 7, bfloat16 2."""
+    """log10 κ nearest 1/u from below: float64 15, float32 7, float16 3, bfloat16 2."""
     return int(math.floor(-math.log10(dtype_info(dtype)["u"])))
 
 
@@ -76,6 +79,9 @@ def round_to_dtype(X64: np.ndarray, dtype: str) -> np.ndarray:
     elif dtype == "float32":
         with np.errstate(over="ignore"):
             Y = X64.astype(np.float32).astype(np.float64)
+    elif dtype == "float16":
+        with np.errstate(over="ignore"):
+            Y = X64.astype(np.float16).astype(np.float64)  # round to nearest even, ±inf beyond 65504
     elif dtype == "bfloat16":
         with np.errstate(over="ignore"):
             x32 = X64.astype(np.float32)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
 from matspec.validate.contracts import Contract
-from matspec.validate.dtypes import dtype_info
+from matspec.validate.precision import Precision
 from matspec.validate.errors import UsageError
 from matspec.validate.ops import BAND_OPS, out_shape
 
@@ -80,12 +80,12 @@ class OpJudge:
     ``prepare`` runs the oracle on the exact received input once; ``judge`` compares an
     output (float64 array of the kernel's exact values) against it."""
 
-    def __init__(self, op: str, params: dict, contract: Contract, dtype: str, out_dtype: str):
-        self.op, self.params, self.contract = op, params, contract
-        # The tolerance uses the coarser of the input and the declared output format: the
-        # output cannot be more accurate than its own rounding.
-        self.u = max(dtype_info(dtype)["u"], dtype_info(out_dtype)["u"])
-        self.dtype = dtype
+    def __init__(self, op: str, params: dict, contract: Contract, prec: Precision, lam: float):
+        self.op, self.params, self.contract, self.prec, self.lam = op, params, contract, prec, lam
+        # The tolerance uses the coarsest of the compute and the output format: the output
+        # cannot be more accurate than its own rounding (Precision.u).
+        self.u = prec.u
+        self.dtype = prec.input
 
     # -- expected output shapes -----------------------------------------------------
     def out_shape(self, args64) -> tuple:
@@ -100,7 +100,7 @@ class OpJudge:
 
         A = _mp(args64[0])
         m, n = A.rows, A.cols
-        ref: dict = {"m": m, "n": n, "fro": _mp_fro(A)}
+        ref: dict = {"m": m, "n": n, "fro": _mp_fro(A), "args64": args64}
         op = self.op
         if op == "svdvals":
             s, b = O.svdvals(A)
@@ -150,14 +150,27 @@ class OpJudge:
         return ref
 
     # -- allowed errors ---------------------------------------------------------------
-    def allowed(self, ref) -> tuple[Optional[float], str]:
+    def allowed(self, ref, gam: Optional[Callable[[float], float]] = None) -> tuple[Optional[float], str]:
         """(allowed error, '' | reason it is undecided).  Each bound is the one the NumPy
-        backend's radii use (implementations/numpy_backend.py), with the kernel's u."""
+        backend's radii use (implementations/numpy_backend.py), at the kernel's precision:
+        every accumulation of k roundings costs ``gam(k)`` — the worst case
+        :meth:`Precision.gamma` by default, its probabilistic counterpart when the judge asks
+        for it (:meth:`judge`)."""
         import mpmath
 
-        from matspec.tolerance import abs_sum_rel, fro_rel, gamma, svd_backward_factor
+        from matspec.tolerance import gamma
 
+        gam = gam or self.prec.gamma
         u, m, n, op = self.u, ref["m"], ref["n"], self.op
+
+        def svd_backward_factor(m, n, _u):  # tolerance.svd_backward_factor with this γ
+            return (m + n) * gam(6 * max(m, n))
+
+        def fro_rel(count, _u):  # tolerance.fro_rel: squares, sum, root
+            return gam(count + 2)
+
+        def abs_sum_rel(count, _u):  # tolerance.abs_sum_rel: a sum of count terms
+            return gam(max(count - 1, 0))
         r = min(m, n)
         fro = ref["fro"]
         mpf = mpmath.mpf
@@ -185,9 +198,9 @@ class OpJudge:
             if kind == "schatten":
                 lip = r ** max(1.0 / p - 0.5, 0.0) if p != math.inf else 1.0
                 # ‖σ̂ − σ‖_p ≤ r^{max(1/p−1/2,0)}‖σ̂ − σ‖₂; powers, sum, root: γ_{r+4}
-                return _fnum(lip * E + gamma(r + 4, u) * v + out_round), ""
+                return _fnum(lip * E + gam(r + 4) * v + out_round), ""
             if kind == "kyfan":
-                return _fnum(math.sqrt(k) * E + gamma(k, u) * v + out_round), ""  # Mirsky on k terms
+                return _fnum(math.sqrt(k) * E + gam(k) * v + out_round), ""  # Mirsky on k terms
             raise UsageError(f"unknown norm kind {kind!r}")
         if op == "msign":
             s = ref["svd"][1]
@@ -202,7 +215,7 @@ class OpJudge:
             # ‖Δ‖_F ≤ E for a backward-stable kernel; plus forming U Vᵀ: products of length r
             # (γ_{r+1}) on factors orthonormal to within svd_backward_factor each, ‖·‖_F ≤ √r.
             fwd = mpf(math.sqrt(3)) * E / smin
-            recon = (gamma(r + 1, u) + 2 * svd_backward_factor(m, n, u)) * math.sqrt(r)
+            recon = (gam(r + 1) + 2 * svd_backward_factor(m, n, u)) * math.sqrt(r)
             tot = fwd + recon
             if tot >= 2 * math.sqrt(r):
                 return None, f"bound vacuous: allowed error {mpmath.nstr(tot, 3)} ≥ 2‖Q‖_F (too ill-conditioned for this dtype)"
@@ -220,7 +233,7 @@ class OpJudge:
             if delta <= 0:
                 return None, f"best rank-{k} approximation not determined: σ_k − σ_(k+1) = {mpmath.nstr(s[k-1]-s[k], 3)} ≤ 2×SVD backward error"
             fwd = E * (1 + 2 * (s[0] + E) / delta)
-            recon = (gamma(k + 1, u) + 2 * svd_backward_factor(m, n, u)) * math.sqrt(k) * s[0]
+            recon = (gam(k + 1) + 2 * svd_backward_factor(m, n, u)) * math.sqrt(k) * s[0]
             return _fnum(fwd + recon), ""
         if op == "mclip":
             from matspec.implementations.base import mclip_lipschitz_factor
@@ -237,7 +250,7 @@ class OpJudge:
                 return None, ("U clip(Σ) Vᵀ not determined: lo > 0 lifts the input's (numerically) zero singular "
                               "values to lo along singular vectors that are not unique")
             top = max(abs(min(max(_fnum(x), lo), hi)) for x in s) if len(s) else 0.0
-            recon = svd_recon_err(gamma(r + 1, u), r, top, m, n, u)
+            recon = svd_recon_err(gam(r + 1), r, top, m, n, u)
             return _fnum(mclip_radius(L, _fnum(E), u, r, lo, hi, recon)), ""
         if op == "newton_schulz":
             from matspec.implementations import newton_schulz as ns
@@ -262,14 +275,14 @@ class OpJudge:
         if op == "matmul":
             # Higham §3.5: ‖fl(AB) − AB‖_F ≤ γ_k ‖A‖_F‖B‖_F for inner dimension k (any order
             # or blocking); the product's own rounding is inside γ_k.
-            return _fnum(mpf(gamma(n, u)) * fro * ref["fro_b"]), ""
+            return _fnum(mpf(gam(n)) * fro * ref["fro_b"]), ""
         if op == "solve":
             # GEPP is backward stable: (A + ΔA)x̂ = b with |ΔA| ≤ γ_{3n}|L̂||Û| (Higham Thm 9.4)
             # and ‖|L̂||Û|‖∞ ≤ (1 + 2(n² − n)ρ_n)‖A‖∞ (Lemma 9.6); in the 2-norm (two factors
             # √n) ‖ΔA‖₂ ≤ n·γ_{3n}(1 + 2(n² − n)ρ_n)‖A‖₂.  The growth factor ρ_n is taken
             # ≤ n — true of the drawn and gallery inputs, not of Wilkinson's 2^{n−1} example.
             # Then x̂ − x = −A⁻¹ΔA x̂ gives ‖x̂ − x‖ ≤ η‖x‖/(1 − η), η = ‖A⁻¹‖₂‖ΔA‖₂.
-            eta = mpf(n * gamma(3 * n, u) * (1 + 2 * (n * n - n) * n)) * fro * ref["fro_inv"]
+            eta = mpf(n * gam(3 * n) * (1 + 2 * (n * n - n) * n)) * fro * ref["fro_inv"]
             if eta >= 1:
                 return None, f"bound vacuous: ‖A⁻¹‖·‖ΔA‖ = {mpmath.nstr(eta, 3)} ≥ 1 (κ ≳ 1/u)"
             xn = _mp_fro(ref["value"])
@@ -367,56 +380,249 @@ class OpJudge:
         det["_smin_C"] = min(s[i] for i in C) if C else None
         return dist, det
 
-    def band_judge(self, ref, Y64) -> Judgement:
-        """Band contract.  Model of the kernel: P dependent products (inner dimension ≤
-        max(m, n)) on factors of spectral norm ≤ HI, each moving the result by at most
-        γ_{max(m,n)+2}·HI·‖·‖_F (Higham §3.5, +2 for the scaled additions of a polynomial
-        step); to first order these add: g = γ_{P(max(m,n)+2)}(u).  So
-        * out of band (the delivered σ on the input's vectors, and the exempt block's σ):
-          allowed g·HI·√r — the band itself is the kernel's slack;
-        * misalignment (off-diagonal and cross blocks): the same plus the sensitivity of
-          the singular subspaces to a backward error Eb = g‖A‖_F, which (Li & Sun, as for
-          the polar factor, scaled by HI) moves U D Vᵀ by ≤ √3·HI·Eb/σ_min(C).  Directions
-          with σ_i ≤ Eb are undetermined at this dtype: their vectors are free, their σ not."""
+    # -- band contract ------------------------------------------------------------------------
+    def _band_vectors(self, ref, Eb: float, exact: bool):
+        """(U, σ, Vᵀ, determined directions C): C are the directions whose σ is certified above
+        the user's floor and above Eb, the kernel's backward error at this precision (below it
+        no kernel can know a direction: its vector is free, its σ not).  U and Vᵀ in float64 —
+        whose ~1e-16 error is far below any low-precision kernel's misalignment — or, with
+        `exact` (float64 kernels), as the oracle's mpmath matrices."""
+        U, s, Vt, _ = ref["svd"]
+        sb = ref["svd"].sigma_bounds
+        c = self.contract
+        k = len(s)
+        cut = max(_fnum((c.floor or 0) * (s[0] + sb[0])) if k else 0.0, Eb)
+        C = [i for i in range(k) if s[i] - sb[i] > 0 and _fnum(s[i] - sb[i]) > cut]
+        if not exact:
+            U = np.array([[float(U[i, j]) for j in range(U.cols)] for i in range(U.rows)])
+            Vt = np.array([[float(Vt[i, j]) for j in range(Vt.cols)] for i in range(Vt.rows)])
+        return U, np.array([_fnum(x) for x in s]), Vt, C
+
+    @staticmethod
+    def _misalignment_buckets(U, s, Vt, C, Y) -> dict:
+        """Squared misalignment of Y per sensitivity class of a pair of directions.  With
+        M = U_Cᵀ·Y·V_C, the pair (a, b) contributes 2(α² + β²γ²) — α and β the antisymmetric and
+        symmetric parts of (M_ab, M_ba), γ = (σ_a − σ_b)/(σ_a + σ_b) — which is
+        (‖skew(MᵀΣ)‖² + ‖skew(MΣ)‖²)/(σ_a + σ_b)² on that pair: zero exactly when Y shares A's
+        singular vectors, clusters of equal σ included (issue: any basis of a cluster is A's).
+        The pair goes to bucket ⌊log10(σ₁/min(σ_a, σ_b))⌋ — the polar factor's sensitivity to a
+        backward error is 2/(σ_a + σ_b), so pairs with a small σ carry more rounding and are
+        judged in their own class — and the blocks that mix determined directions with the
+        rest go to bucket 'mixed'.  In float64 (U, Vᵀ numpy) or
+        at 40 digits (U, Vᵀ mpmath matrices, for float64 kernels)."""
         import mpmath
 
-        from matspec.tolerance import gamma
+        out: dict = {}
+        exact = isinstance(U, mpmath.matrix)
+        if exact:
+            with mpmath.workdps(40):
+                UC = mpmath.matrix([[U[r_, j] for j in C] for r_ in range(U.rows)]) if C else None
+                VC = mpmath.matrix([[Vt[j, c_] for j in C] for c_ in range(Vt.cols)]) if C else None
+                Ym = _mp(Y)
+                if not C:  # nothing determined: the whole output is the free block (its σ are judged)
+                    return {}
+                UtY = UC.T * Ym
+                M = UtY * VC
+                cross1 = UtY - M * VC.T
+                cross2 = (Ym - UC * UtY) * VC
+                M = np.array([[float(M[i, j]) for j in range(M.cols)] for i in range(M.rows)])
+                mixed = float(_mp_fro(cross1) ** 2 + _mp_fro(cross2) ** 2)
+        else:
+            if not C:  # nothing determined: the whole output is the free block (its σ are judged)
+                return {}
+            UC, VC = U[:, C], Vt[C, :].T
+            UtY = UC.T @ Y
+            M = UtY @ VC
+            cross1 = UtY - M @ VC.T
+            cross2 = (Y - UC @ UtY) @ VC
+            mixed = float(np.sum(cross1 * cross1) + np.sum(cross2 * cross2))
+        sc = s[C]
+        top = s[0] if s[0] > 0 else 1.0
+        for a in range(len(C)):
+            for b in range(a + 1, len(C)):
+                # the pair's antisymmetric part rotates the output off A's singular vectors;
+                # its symmetric part only does so in proportion to the relative gap of σ_a, σ_b
+                # (within a cluster any orthonormal basis is A's: both skew(outᵀA) and
+                # skew(A·outᵀ) vanish, which is this measure's zero set)
+                anti = (float(M[a, b]) - float(M[b, a])) / 2
+                sym = (float(M[a, b]) + float(M[b, a])) / 2
+                gap = (sc[a] - sc[b]) / (sc[a] + sc[b]) if sc[a] + sc[b] > 0 else 0.0
+                key = int(math.floor(math.log10(top / min(sc[a], sc[b])) + 1e-12))
+                out[key] = out.get(key, 0.0) + 2 * (anti * anti + sym * sym * gap * gap)
+        out["mixed"] = mixed
+        return out
 
-        c = self.contract
+    def band_judge(self, ref, Y64) -> Judgement:
+        """Band contract at the kernel's precision.
+
+        * **Out of band** — the output's singular values on the input's singular vectors (the
+          diagonal of Uᵀ·out·V) and, on exempt or undetermined directions, the singular values
+          of that block, against [LO, HI].  The band *is* the kernel's slack for rounding (a
+          low-precision iteration lands anywhere in its band), so the only allowance is the
+          output's own storage rounding: each value is read from entries carrying relative
+          error ≤ u_out, ≤ u_out·HI per direction, u_out·HI·√r in all.
+        * **Misalignment** — the off-diagonal part of Uᵀ·out·V and the blocks mixing determined
+          directions with the rest.  No a-priori bound is honest here (worst-case γ_k compounds
+          over steps into vacuity; the measured misalignment of correct kernels does not grow
+          with the number of steps, because converged iterates stop changing), so matspec
+          measures it on its own kernels of the family at the same precision, on R exact-symmetry
+          rounding paths (:mod:`matspec.validate.reference`), per sensitivity class of the pair
+          of directions, and allows K× the worst of them, plus a floor of u·‖out‖_F (rounding the
+          output alone moves it that far).  A class whose allowance reaches half of HI per pair
+          is not determined at this precision: not judged, and said."""
+        import mpmath
+
+        from matspec.validate.reference import PATH_FACTOR, reference_outputs
+
+        c, prec = self.contract, self.prec
         m, n = ref["m"], ref["n"]
         r = min(m, n)
-        g = gamma(c.products * (max(m, n) + 2), self.u)
-        Eb = g * ref["fro"]
+        # Backward error of the kernel's first rounding (A/s stored in the compute dtype):
+        # ‖ΔA‖_F ≤ u_c‖A‖_F; directions with σ below it are not knowable at this precision.
+        Eb = prec.u_c * _fnum(ref["fro"])
         dist, det = self._band_distance(ref, Y64, Eb)
-        smin = det.pop("_smin_C")
-        round_allow = g * c.hi * math.sqrt(r)
-        align_allow = round_allow + (_fnum(mpmath.sqrt(3) * c.hi * Eb / smin) if smin is not None else 0.0)
-        det.update(allowed_out_of_band=round_allow, allowed_misalignment=align_allow)
-        parts = [(det["out_of_band"], round_allow, "singular values of the output outside the band"),
-                 (det["misalignment"], align_allow, "output's singular vectors are not the input's")]
-        bad = [(x, a, why) for x, a, why in parts if x > a]
-        worst = max(parts, key=lambda t: t[0] / t[1] if t[1] > 0 else (math.inf if t[0] > 0 else 0))
-        if bad:
-            x, a, why = max(bad, key=lambda t: t[0] / t[1] if t[1] > 0 else math.inf)
-            return Judgement("fail", x, a, f"{why} (error exceeds the allowed bound)", det)
-        if align_allow >= 2 * c.hi * math.sqrt(r):
-            return Judgement("undecided", worst[0], None, "singular vectors not determined at this dtype (allowed misalignment vacuous)", det)
-        return Judgement("ok", worst[0], worst[1], "", det)
+        det.pop("_smin_C")
+        round_allow = prec.u_out * c.hi * math.sqrt(r)
+        det["allowed_out_of_band"] = round_allow
+        if round_allow >= c.lo > 0:
+            return Judgement("undecided", det["out_of_band"], None,
+                             f"out-of-band allowance {round_allow:.3g} reaches the band's distance to 0 (LO = {c.lo:g})", det)
+        U, s, Vt, C = self._band_vectors(ref, Eb, exact=prec.u_c < 2.0 ** -30)
+        Y = np.asarray(Y64, dtype=np.float64)
+        kern = self._misalignment_buckets(U, s, Vt, C, Y)
+        hint = self.params.get("_schedule_hint")
+        paths = reference_outputs(self.op, self.params, ref["args64"], prec, "band", schedule_hint=hint)
+        paths = [P for P in paths if P is not None and np.all(np.isfinite(P))]
+        pb = [self._misalignment_buckets(U, s, Vt, C, P) for P in paths]
+        floor = prec.u * float(np.linalg.norm(Y))
+        # A backward-stable kernel (an SVD-based polar factor, say) is not an iteration of the
+        # family; its misalignment is bounded a priori instead: with backward error
+        # E = (m + n)·γ̃_{6·max(m,n)}‖A‖_F (the SVD's, probabilistic form), the pair (a, b) moves by
+        # ≤ 2E/(σ_a + σ_b)·HI (the polar factor's sensitivity).  Used where it is small —
+        # float64 and float32 compute; in bfloat16, float16 and TF32 it is of order one.
+        stable = {}
+        if prec.compute in ("float64", "float32"):
+            E = (m + n) * prec.gamma_prob(6 * max(m, n), self.lam) * _fnum(ref["fro"])
+            top = s[0] if len(s) and s[0] > 0 else 1.0
+            for a in C:
+                for b in C:
+                    if a < b:
+                        key = int(math.floor(math.log10(top / min(s[a], s[b])) + 1e-12))
+                        stable[key] = stable.get(key, 0.0) + (2 * E / (s[a] + s[b]) * c.hi) ** 2 * 2
+            if C:
+                stable["mixed"] = (2 * E / min(s[i] for i in C) * c.hi) ** 2 * max(m * n - len(C) ** 2, 1)
+        table, judged, over, undetermined = [], 0.0, [], []
+        npairs = {}
+        for key in kern:
+            npairs[key] = (sum(1 for a in C for b in C if a < b and int(math.floor(math.log10(
+                (s[0] if s[0] > 0 else 1.0) / min(s[a], s[b])) + 1e-12)) == key) if key != "mixed" else max(m * n - len(C) ** 2, 1))
+        for key in sorted(kern, key=lambda k_: (k_ == "mixed", k_ if k_ != "mixed" else 0)):
+            meas = math.sqrt(kern[key])
+            refmax = max((math.sqrt(b.get(key, 0.0)) for b in pb), default=0.0)
+            allow = max(PATH_FACTOR * refmax + floor, math.sqrt(stable.get(key, 0.0)))
+            vacuous = allow >= 0.5 * c.hi * math.sqrt(max(npairs.get(key, 1), 1))
+            row = {"class": key if key == "mixed" else f"σ_min(pair) in (1e-{key + 1}, 1e-{key}]·σ₁",
+                   "measured": meas, "reference_paths_max": refmax, "allowed": allow, "judged": not vacuous}
+            table.append(row)
+            if vacuous:
+                undetermined.append(row["class"])
+                continue
+            judged += meas * meas
+            if meas > allow:
+                over.append((meas / allow if allow > 0 else math.inf, row))
+        det["misalignment_classes"] = table
+        det["reference_paths"] = len(paths)
+        det["allowed_misalignment"] = math.sqrt(sum(r_["allowed"] ** 2 for r_ in table if r_["judged"]))
+        shown = self._output_summary(ref, det)
+        if det["out_of_band"] > round_allow:
+            return Judgement("fail", det["out_of_band"], round_allow,
+                             f"singular values of the output outside the band [{c.lo:g}, {c.hi:g}] ({shown})", det)
+        if over:
+            ratio, row = max(over, key=lambda t: t[0])
+            return Judgement("fail", row["measured"], row["allowed"],
+                             f"output's singular vectors are not the input's: misalignment {row['measured']:.3g} in class "
+                             f"{row['class']} > allowed {row['allowed']:.3g} ({PATH_FACTOR:g}× the worst of {len(paths)} "
+                             f"rounding paths of matspec's reference at {prec.compute}, {row['reference_paths_max']:.3g}, "
+                             f"+ u‖out‖_F) ({shown})", det)
+        if not paths and C and len(C) > 1:
+            return Judgement("undecided", det["misalignment"], None,
+                             "no reference rounding path at this precision to measure misalignment against", det)
+        decided_top = any(r_["judged"] for r_ in table if r_["class"] != "mixed") or len(C) <= 1
+        if not decided_top:
+            return Judgement("undecided", det["misalignment"], None,
+                             f"singular vectors not determined at {prec.compute}: the misalignment allowance of every class "
+                             f"reaches order one ({', '.join(undetermined)})", det)
+        return Judgement("ok", max(det["out_of_band"], math.sqrt(judged)), det["allowed_misalignment"],
+                         "" if not undetermined else f"not judged (not determined at {prec.compute}): {', '.join(undetermined)}",
+                         det)
 
+    @staticmethod
+    def _output_summary(ref, det) -> str:
+        d = det.get("output_sigma_on_input_vectors") or []
+        e = det.get("output_sigma_exempt_block") or []
+        parts = []
+        if d:
+            parts.append(f"output σ on the input's vectors in [{min(d):.3g}, {max(d):.3g}]")
+        if e:
+            parts.append(f"on exempt directions [{min(e):.3g}, {max(e):.3g}]")
+        parts.append(f"‖A‖_F = {_fnum(ref['fro']):.3g}")
+        return "; ".join(parts)
+
+    # -- exact contract ------------------------------------------------------------------------
     def judge(self, ref, Y64) -> Judgement:
+        """Exact contract.  The error is compared with the probabilistic allowance P (every
+        γ_k → λ√k·u, Higham & Mary, λ from the run's false-alarm budget) and the worst-case
+        one W.  ≤ P: ok.  > W (finite): fails — rigorous.  In between, or W vacuous: P rests on
+        an independence assumption that round-to-nearest on structured inputs can break, so the
+        example is confirmed against R rounding paths of matspec's own reference at the same
+        precision: ok if within K× the worst of them, fails otherwise; undecided where matspec
+        has no reference at that precision."""
         import mpmath
+
+        from matspec.validate.reference import PATH_FACTOR, reference_outputs
 
         if self.op in BAND_OPS and self.contract.kind == "band":
             # the oracle's SVD is certified to ~1e-30 relative: negligible beside any allowance
             return self.band_judge(ref, Y64)
         err, det = self.error(ref, Y64)
         oerr = ref["oracle_err"]
-        allowed, why = self.allowed(ref)
-
+        prob, why_p = self.allowed(ref, lambda k: self.prec.gamma_prob(k, self.lam))
         if not mpmath.isfinite(oerr):
-            return Judgement("undecided", _fnum(err), None, why or "oracle has no bound for this input", det)
-        if why:
-            return Judgement("undecided", _fnum(err), None, why, det)
-        ok = err <= mpmath.mpf(allowed) + oerr
-        return Judgement("ok" if ok else "fail", _fnum(err), allowed, "" if ok else "error exceeds the allowed bound", det)
+            return Judgement("undecided", _fnum(err), None, why_p or "oracle has no bound for this input", det)
+        try:
+            worst, why_w = self.allowed(ref)
+        except OverflowError:
+            worst, why_w = None, "worst-case bound overflows"
+        det.update(allowed_probabilistic=prob, allowed_worst_case=worst, lam=self.lam)
+        if why_p:
+            return Judgement("undecided", _fnum(err), None, why_p, det)
+        if err <= mpmath.mpf(prob) + oerr:
+            return Judgement("ok", _fnum(err), prob, "", det)
+        if not why_w and worst is not None and math.isfinite(worst) and err > mpmath.mpf(worst) + oerr:
+            return Judgement("fail", _fnum(err), worst, f"error exceeds the worst-case bound ({self._exact_summary(det)})", det)
+        paths = [P for P in reference_outputs(self.op, self.params, ref["args64"], self.prec, "exact")
+                 if P is not None and np.all(np.isfinite(P))]
+        if not paths:
+            return Judgement("undecided", _fnum(err), None,
+                             f"error {_fnum(err):.3g} is above the probabilistic allowance {prob:.3g} but not provably wrong "
+                             f"(worst case {worst if worst is None else format(worst, '.3g')}), and matspec has no reference "
+                             f"at {self.prec.compute} to confirm it", det)
+        perr = [_fnum(self.error(ref, P)[0]) for P in paths]
+        cap = max(prob, PATH_FACTOR * max(perr))
+        det.update(reference_path_errors=perr, allowed_by_reference_paths=cap)
+        if err <= mpmath.mpf(cap) + oerr:
+            return Judgement("ok", _fnum(err), cap, "", det)
+        return Judgement("fail", _fnum(err), cap,
+                         f"error exceeds the probabilistic allowance {prob:.3g} and {PATH_FACTOR:g}× the worst of "
+                         f"{len(perr)} rounding paths of matspec's reference at {self.prec.compute} ({max(perr):.3g}) "
+                         f"({self._exact_summary(det)})", det)
 
+    @staticmethod
+    def _exact_summary(det: dict) -> str:
+        """What the kernel returned beside what it should have (failure lines show values)."""
+        if "kernel" in det and "oracle" in det:
+            at = f"σ_{det['worst_index'] + 1}: " if "worst_index" in det else ""
+            return f"{at}kernel {det['kernel']:.6g}, oracle {det['oracle']:.6g}"
+        if "oracle_norm" in det:
+            return f"‖reference‖_F = {det['oracle_norm']:.3g}"
+        return "see detail"

@@ -117,6 +117,10 @@ class ValidationReport:
             "contract": v.contract.spec(),
             "contract_text": v.contract.describe(v.op),
             "unit_roundoff": v.judge_.u,
+            "precision": v.precision.to_json(),
+            "precision_text": v.precision.describe(),
+            "lambda": v.lam,
+            "false_alarm": v.false_alarm,
             "seed": v.seed,
             "examples_requested": v.examples,
             "timeout_s": v.timeout,
@@ -157,7 +161,9 @@ class ValidationReport:
 
     def summary_lines(self) -> list[str]:
         v = self.v
-        out = [f"matspec validate {v.op} {kernel_name(v.kernel)} [{v.framework} {v.dtype} on {v.device}] "
+        comp = "" if v.precision.compute == v.dtype and v.precision.output == v.dtype else (
+            f", result {v.precision.output}, compute {v.precision.compute}")
+        out = [f"matspec validate {v.op} {kernel_name(v.kernel)} [{v.framework} {v.dtype}{comp} on {v.device}] "
                f"contract {v.contract.spec()}: {self.verdict.upper()} "
                f"({len(self.cases)} gallery + {self.drawn['n']} drawn inputs, {self.seconds:.1f} s)"]
         for c in self.failures:
@@ -180,6 +186,8 @@ class ValidationReport:
              f"{', '.join(d['op_params_forwarded']) or 'none'}); kernel arguments: `{json.dumps(d['kernel_args'])}`; "
              f"signature: `{d['kernel_signature'] or 'not readable'}`",
              f"* contract checked: **{d['contract']}** — {d['contract_text']}",
+             f"* precision: {d['precision_text']}; probabilistic allowances at λ = {d['lambda']:.2f} "
+             f"(false-alarm budget {d['false_alarm']:g} per run)",
              f"* unit roundoff u = {d['unit_roundoff']:.3g}; seed {d['seed']}; timeout {d['timeout_s']:g} s; "
              f"{d['scale_note']}",
              f"* isolation: {d['isolation']}; {d['warmup_note']}; {d['calls_per_input']} call(s) per input; "

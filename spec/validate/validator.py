@@ -22,11 +22,12 @@ import numpy as np
 
 from matspec.validate.baseline import baseline_output
 from matspec.validate.contracts import parse_contract
-from matspec.validate.dtypes import DTYPES, check_scale_range, round_to_dtype
+from matspec.validate.dtypes import check_scale_range, round_to_dtype
 from matspec.validate.errors import UsageError
 from matspec.validate.inputs import LAYOUTS, adversarial_cases, input_strategy
 from matspec.validate.judge import OpJudge, _fnum
 from matspec.validate.kernels import kernel_name, parse_assignment
+from matspec.validate.precision import DTYPES, Precision
 from matspec.validate.ops import FRAMEWORKS, OP_PARAMS, OPS, arg_names
 from matspec.validate.runner import CallResult, KernelRunner
 
@@ -109,6 +110,8 @@ class Validator:
                  out_dtype: Optional[str] = None, examples: int = 30, seed: int = 0, timeout: float = 10.0,
                  warmup_timeout: Optional[float] = None, max_dim: int = DEFAULT_MAX_DIM,
                  scale_range: Optional[tuple[float, float]] = None, input_mutation: str = "warn", repeat: int = 2,
+                 compute_dtype: Optional[str] = None, accumulate: Optional[str] = None,
+                 schedule: Optional[str] = None, steps: Optional[int] = None, false_alarm: float = 1e-3,
                  gallery: bool = True, runner: Optional[KernelRunner] = None):
         if op not in OPS:
             raise UsageError(f"unknown op {op!r}; choose one of {', '.join(OPS)}")
@@ -121,6 +124,9 @@ class Validator:
             raise UsageError(f"unsupported --out-dtype {out_dtype!r}; choose one of {', '.join(DTYPES)}")
         if framework == "numpy" and "bfloat16" in (dtype, out_dtype):
             raise UsageError("NumPy has no bfloat16: use --framework torch for bfloat16 kernels")
+        self.precision = Precision.of(dtype, out_dtype, compute_dtype, accumulate, device)
+        if not (isinstance(false_alarm, float) and 0 < false_alarm < 1):
+            raise UsageError(f"false_alarm must be a probability in (0, 1), got {false_alarm!r}")
         if framework == "numpy" and device != "cpu":
             raise UsageError(f"NumPy kernels run on the CPU, not {device!r}")
         if not isinstance(device, str) or not device:
@@ -158,16 +164,22 @@ class Validator:
         self.op, self.kernel, self.dtype, self.framework, self.device = op, kernel, dtype, framework, device
         self.out_dtype = out_dtype
         self.contract = parse_contract(contract, op)
-        if op == "newton_schulz" and self.contract.kind == "band" and "products=" not in (contract or ""):
-            # the band's rounding allowance counts dependent products: a schedule step forms
-            # G = XXᵀ, G·G and (bG + cG²)·X, so T steps are 3T of them (the user may override)
-            from matspec.implementations.newton_schulz import SCHEDULES
-
-            T = self.op_params.get("steps") or SCHEDULES[self.op_params["schedule"]].steps
-            self.contract = dataclasses.replace(self.contract, products=3 * T)
         self.examples, self.seed, self.timeout, self.max_dim = examples, seed, float(timeout), max_dim
         self.input_mutation, self.repeat, self.gallery = input_mutation, repeat, gallery
-        self.judge_ = OpJudge(op, self.op_params, self.contract, dtype, out_dtype)
+        self.schedule_hint = self._schedule_hint(op, schedule, steps)
+        # λ for the probabilistic allowances: every bound this run can judge holds together with
+        # probability ≥ 1 − false_alarm (a union bound, tolerance.lambda_for) — counted as the
+        # inputs (gallery, sweeps, draws, shrink steps: ≤ 4·examples + 64) × 2 calls × the
+        # output's entries (≤ max_dim²) × 8 accumulations per entry
+        self.false_alarm = false_alarm
+        planned = (4 * examples + 64) * 2 * max(max_dim, 8) ** 2 * 8
+        from matspec.tolerance import lambda_for
+
+        self.lam = lambda_for(planned, false_alarm)
+        jparams = dict(self.op_params)
+        if self.schedule_hint is not None:
+            jparams["_schedule_hint"] = self.schedule_hint
+        self.judge_ = OpJudge(op, jparams, self.contract, self.precision, self.lam)
         # A runner may be shared between validations of one kernel (its worker process is
         # dtype-agnostic): the caller then owns it and closes it.
         if runner is not None and (runner.kernel is not kernel or runner.framework != framework or runner.device != device):
@@ -180,6 +192,23 @@ class Validator:
         self.calls = 0
         self.band_seen: Optional[list] = None
         self.findings = {"input_mutation": [], "nondeterministic": [], "warnings": [], "children_left": []}
+
+    @staticmethod
+    def _schedule_hint(op: str, schedule: Optional[str], steps: Optional[int]):
+        """--schedule / --steps for msign: optional information that tightens the band's
+        misalignment allowance (matspec's reference then runs that schedule on every rounding
+        path instead of one member of the family per path).  Never required."""
+        if schedule is None and steps is None:
+            return None
+        from matspec.implementations.newton_schulz import SCHEDULES
+
+        if op != "msign":
+            raise UsageError("--schedule/--steps are hints for msign kernels; newton_schulz takes --param schedule=…")
+        if schedule not in SCHEDULES:
+            raise UsageError(f"--schedule must be one of {', '.join(SCHEDULES)}, got {schedule!r}")
+        if steps is not None and not (isinstance(steps, int) and 1 <= steps <= 100):
+            raise UsageError(f"--steps must be an integer in [1, 100], got {steps!r}")
+        return (schedule, steps)
 
     def _check_op_params(self, op):
         p = self.op_params
@@ -245,6 +274,15 @@ class Validator:
             parts += ["--device", self.device]
         if self.out_dtype != self.dtype:
             parts += ["--out-dtype", self.out_dtype]
+        default = Precision.of(self.dtype, self.out_dtype, None, None, self.device)
+        if self.precision.compute != default.compute:
+            parts += ["--compute-dtype", self.precision.compute]
+        if self.precision.accumulate != Precision.of(self.dtype, self.out_dtype, self.precision.compute, None,
+                                                     self.device).accumulate:
+            parts += ["--accumulate", self.precision.accumulate]
+        if self.schedule_hint is not None:
+            parts += ["--schedule", self.schedule_hint[0]] + (["--steps", str(self.schedule_hint[1])]
+                                                               if self.schedule_hint[1] else [])
         for flag, d in (("--param", self.op_params), ("--kernel-arg", self.kernel_args)):
             for k, v in d.items():
                 # a bare word reads back as itself (and norm kinds are coerced to strings)

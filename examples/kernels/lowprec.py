@@ -1,0 +1,169 @@
+"""Low-precision msign kernels (torch) as people ship them for Muon-style optimizers: four
+correct families and planted wrong ones.  Each computes in the dtype given by ``compute``
+(default: the input's) and returns the input's dtype — declare it with ``--compute-dtype``.
+
+Correct (must PASS their family's certified band, widened by the precision margin):
+``muon_quintic`` (5 steps, Keller Jordan's coefficients), ``polar_express`` (8 steps, Amsel et
+al.), ``gram_newton_schulz`` (iterates on the Gram matrix; float16 by default),
+``cubic_to_convergence``.
+
+Planted (must FAIL): rows permuted, output negated, transposed for square inputs, too few
+steps, float16 cast before normalising, an eps that breaks small scales, a tall input not
+transposed back, a random misalignment 10× the correct kernel's own, one wrong coefficient.
+"""
+import torch
+
+MUON = (3.4445, -4.7750, 2.0315)
+# Polar Express (Amsel, Persson, Musco & Gower 2025), the 8 steps with safety 1.01 as in
+# matspec.implementations.newton_schulz
+from matspec.implementations.newton_schulz import get_schedule as _get
+
+POLAR_EXPRESS = _get("polar_express").float_coeffs()
+PE_SAFETY = 1.01
+
+
+def _prescale(X):
+    """Multiply by a power of two (exact in every format) that brings max|x_ij| into [1/2, 1):
+    the norm that follows then neither overflows nor underflows, at any scale."""
+    s = X.abs().max().float()
+    if s == 0 or not torch.isfinite(s):
+        return X
+    return torch.ldexp(X, torch.tensor(-int(torch.frexp(s).exponent), dtype=torch.int32)).to(X.dtype)
+
+
+def _iterate(G, coeffs, compute=None, eps=1e-30, safety=1.0, transpose_back=True, cast_first=None, prescale=True):
+    X = G.to(cast_first) if cast_first is not None else G
+    X = X.to(getattr(torch, compute) if compute else G.dtype)
+    tall = X.shape[-2] > X.shape[-1]
+    if tall:
+        X = X.mT
+    if prescale:
+        X = _prescale(X)
+    X = X / (X.norm() * safety + eps)
+    for a, b, c in coeffs:
+        A = X @ X.mT
+        B = b * A + c * (A @ A)
+        X = a * X + B @ X
+    if tall and transpose_back:
+        X = X.mT
+    return X.to(G.dtype)
+
+
+# -- correct -----------------------------------------------------------------------------------
+
+def muon_quintic(G, compute=None):
+    return _iterate(G, [MUON] * 5, compute)
+
+
+def polar_express(G, compute=None):
+    return _iterate(G, POLAR_EXPRESS, compute, safety=PE_SAFETY)
+
+
+def cubic_to_convergence(G, compute=None, max_steps=60):
+    """X ← 1.5X − 0.5XXᵀX until the arithmetic stops changing X."""
+    X = G.to(getattr(torch, compute) if compute else G.dtype)
+    tall = X.shape[-2] > X.shape[-1]
+    if tall:
+        X = X.mT
+    X = _prescale(X)
+    X = X / (X.norm() + 1e-30)
+    for _ in range(max_steps):
+        Xn = 1.5 * X - 0.5 * (X @ X.mT) @ X
+        if torch.equal(Xn, X):
+            break
+        X = Xn
+    if tall:
+        X = X.mT
+    return X.to(G.dtype)
+
+
+def gram_newton_schulz(G, compute="float16", coeffs=None, restart=2):
+    """The Gram variant: iterate on the small Gram matrix R = XXᵀ (X_{t+1} = p_t(R_t)·X_t with
+    R_{t+1} = p_t(R_t) R_t p_t(R_t)) and apply the accumulated polynomial to X once, in float16,
+    as memory-saving kernels do; after `restart` steps X is formed and R recomputed from it
+    (the Gram's rounding would otherwise compound through every later step)."""
+    coeffs = coeffs or [MUON] * 5
+    dt = getattr(torch, compute) if compute else G.dtype
+    X = G.to(dt)
+    tall = X.shape[-2] > X.shape[-1]
+    if tall:
+        X = X.mT
+    if X.abs().max() == 0:
+        return torch.zeros_like(G)
+    X = _prescale(X)  # the float16 norm would overflow at 256 otherwise
+    X = (X.float() / X.float().norm()).to(dt)
+    k = X.shape[-2]
+    eye = torch.eye(k, dtype=dt)
+    for chunk in (coeffs[:restart], coeffs[restart:]):
+        if not chunk:
+            continue
+        R = X @ X.mT
+        Q = eye.clone()
+        for a, b, c in chunk:
+            P = a * eye + b * R + c * (R @ R)
+            Q = P @ Q
+            R = P @ R @ P
+            R = (R + R.mT) / 2  # keep the Gram symmetric
+        X = Q @ X
+    if tall:
+        X = X.mT
+    return X.to(G.dtype)
+
+
+# -- planted -----------------------------------------------------------------------------------
+
+def rows_permuted(G, compute=None):
+    return muon_quintic(G, compute).flip(0)
+
+
+def negated(G, compute=None):
+    return -muon_quintic(G, compute)
+
+
+def transposed_square(G, compute=None):
+    Y = muon_quintic(G, compute)
+    return Y.mT.contiguous() if Y.shape[0] == Y.shape[1] else Y
+
+
+def too_few_steps(G, compute=None):
+    return _iterate(G, [MUON] * 2, compute)
+
+
+def float16_cast_before_normalising(G, compute=None):
+    """Casts to float16 first and normalises there: ‖G‖_F overflows float16 above 65504."""
+    return _iterate(G, [MUON] * 5, compute or "float16", cast_first=torch.float16, prescale=False)
+
+
+def eps_too_large(G, compute=None):
+    """eps = 1e-3 in the normalisation: every ‖G‖_F ≲ 1e-2 is under-normalised."""
+    return _iterate(G, [MUON] * 5, compute, eps=1e-3, prescale=False)
+
+
+def tall_not_transposed_back(G, compute=None):
+    """A square-only kernel's transpose rule: right for wide, wrong orientation for tall inputs,
+    which it reshapes back to the input's shape."""
+    Y = _iterate(G, [MUON] * 5, compute, transpose_back=False)
+    return Y.reshape(G.shape) if Y.shape != G.shape else Y
+
+
+def one_wrong_coefficient(G, compute=None):
+    """c = 2.315 instead of 2.0315 (a slipped digit)."""
+    return _iterate(G, [(3.4445, -4.7750, 2.315)] * 5, compute)
+
+
+def misaligned_10x(G, compute=None):
+    """The correct Muon output rotated by exp(S), S antisymmetric with ‖S‖_F ten times the
+    correct kernel's own misalignment on this input (measured here in float64)."""
+    Y = muon_quintic(G, compute)
+    A = G.double()
+    U, s, Vh = torch.linalg.svd(A, full_matrices=False)
+    M = U.mT @ Y.double() @ Vh.mT
+    mis = float((M - torch.diag_embed(torch.diagonal(M))).norm())
+    n = Y.shape[0]
+    gen = torch.Generator().manual_seed(int(A.abs().sum() * 1e6) % (2**31))
+    S = torch.randn(n, n, generator=gen, dtype=torch.float64)
+    S = S - S.mT
+    if n == 1 or float(S.norm()) == 0.0:
+        return Y
+    S = S * (10 * max(mis, 2.0 ** -9 * float(Y.double().norm())) / float(S.norm()))
+    return (torch.matrix_exp(S) @ Y.double()).to(G.dtype)
