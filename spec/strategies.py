@@ -25,8 +25,12 @@ def dims(domain: Domain, lo: int = 1, hi: int | None = None):
     return st.integers(min_value=lo, max_value=max(lo, hi))
 
 
-def log10_kappas(domain: Domain):
-    # Integers shrink to 0 (κ = 1); half-decades in between are not needed to find bugs.
+def log10_kappas(domain: Domain, continuous: bool = False):
+    """Whole decades, shrinking to 0 (κ = 1) — or, with `continuous`, any value in hundredths of a
+    decade (still shrinking to 0): kernels whose failure lives between whole decades (a
+    Newton–Schulz run with too few steps fails at κ = 10^1.5) need those draws."""
+    if continuous:
+        return st.integers(min_value=0, max_value=100 * domain.max_log10_kappa).map(lambda k: k / 100)
     return st.integers(min_value=0, max_value=domain.max_log10_kappa)
 
 
@@ -46,7 +50,7 @@ def log10_scales(domain: Domain):
 
 @st.composite
 def matrices(draw, domain: Domain, m=None, n=None, min_dim: int = 1, max_dim: int | None = None,
-             modes=MODES, square: bool = False, full_rank: bool = False):
+             modes=MODES, square: bool = False, full_rank: bool = False, continuous_kappa: bool = False):
     """randsvd-style matrices with prescribed singular values (xLATMS modes)."""
     mm = m if m is not None else draw(dims(domain, min_dim, max_dim))
     nn = n if n is not None else (mm if square else draw(dims(domain, min_dim, max_dim)))
@@ -57,7 +61,7 @@ def matrices(draw, domain: Domain, m=None, n=None, min_dim: int = 1, max_dim: in
     rank = draw(st.integers(0, min(mm, nn) - 1)) if mode == "rank_deficient" else None
     return MatrixSpec(
         m=mm, n=nn, mode=mode,
-        log10_kappa=draw(log10_kappas(domain)),
+        log10_kappa=draw(log10_kappas(domain, continuous_kappa)),
         log10_scale=draw(log10_scales(domain)),
         seed=draw(SEEDS),
         rank=rank,

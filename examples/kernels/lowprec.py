@@ -14,11 +14,11 @@ transposed back, a random misalignment 10× the correct kernel's own, one wrong 
 import torch
 
 MUON = (3.4445, -4.7750, 2.0315)
-# Polar Express (Amsel, Persson, Musco & Gower 2025), the 8 steps with safety 1.01 as in
-# matspec.implementations.newton_schulz
-from matspec.implementations.newton_schulz import get_schedule as _get
+# Polar Express (Amsel, Persson, Musco & Gower 2025): its 5 published steps and 3 of its limit
+# polynomial (8 steps), safety 1.01, as in matspec.implementations.newton_schulz
+from matspec.implementations.newton_schulz import polar_express_extended as _pe
 
-POLAR_EXPRESS = _get("polar_express").float_coeffs()
+POLAR_EXPRESS = _pe(3).float_coeffs()
 PE_SAFETY = 1.01
 
 
@@ -32,13 +32,15 @@ def _prescale(X):
 
 
 def _iterate(G, coeffs, compute=None, eps=1e-30, safety=1.0, transpose_back=True, cast_first=None, prescale=True):
+    if prescale and G.abs().max() == 0:
+        return torch.zeros_like(G)  # msign(0) = 0 (and 0/(0 + eps) is 0/0 once eps underflows)
     X = G.to(cast_first) if cast_first is not None else G
+    if prescale:  # in the input's dtype, before the cast: a float16 cast of |g| > 65504 is inf
+        X = _prescale(X)
     X = X.to(getattr(torch, compute) if compute else G.dtype)
     tall = X.shape[-2] > X.shape[-1]
     if tall:
         X = X.mT
-    if prescale:
-        X = _prescale(X)
     X = X / (X.norm() * safety + eps)
     for a, b, c in coeffs:
         A = X @ X.mT
@@ -61,11 +63,12 @@ def polar_express(G, compute=None):
 
 def cubic_to_convergence(G, compute=None, max_steps=60):
     """X ← 1.5X − 0.5XXᵀX until the arithmetic stops changing X."""
-    X = G.to(getattr(torch, compute) if compute else G.dtype)
+    if G.abs().max() == 0:
+        return torch.zeros_like(G)
+    X = _prescale(G).to(getattr(torch, compute) if compute else G.dtype)
     tall = X.shape[-2] > X.shape[-1]
     if tall:
         X = X.mT
-    X = _prescale(X)
     X = X / (X.norm() + 1e-30)
     for _ in range(max_steps):
         Xn = 1.5 * X - 0.5 * (X @ X.mT) @ X
@@ -84,13 +87,12 @@ def gram_newton_schulz(G, compute="float16", coeffs=None, restart=2):
     (the Gram's rounding would otherwise compound through every later step)."""
     coeffs = coeffs or [MUON] * 5
     dt = getattr(torch, compute) if compute else G.dtype
-    X = G.to(dt)
+    if G.abs().max() == 0:
+        return torch.zeros_like(G)
+    X = _prescale(G)  # before the cast (and the float16 norm would overflow at 256 otherwise)
     tall = X.shape[-2] > X.shape[-1]
     if tall:
         X = X.mT
-    if X.abs().max() == 0:
-        return torch.zeros_like(G)
-    X = _prescale(X)  # the float16 norm would overflow at 256 otherwise
     X = (X.float() / X.float().norm()).to(dt)
     k = X.shape[-2]
     eye = torch.eye(k, dtype=dt)

@@ -26,8 +26,16 @@ def layouts():
     return st.sampled_from(LAYOUTS)
 
 
+def judged_low(contract: Optional[Contract], max_dim: int, u_c: Optional[float]) -> float:
+    """The low end of the σ/σ₁ range a band contract judges: just above the user's floor, or —
+    with no floor — 20× above where directions stop being knowable at the compute precision
+    (σ ≈ u_c‖A‖_F ≤ u_c√r·σ₁)."""
+    fl = contract.floor if contract is not None and contract.floor else None
+    return fl * 1.01 if fl else max(20 * (u_c or 2.0 ** -53) * math.sqrt(max(2, max_dim)), 1e-6)
+
+
 def adversarial_cases(op: str, params: dict, dtype: str, scale_range: Optional[tuple[float, float]],
-                      contract: Optional[Contract] = None) -> list[tuple[str, dict]]:
+                      contract: Optional[Contract] = None, max_dim: int = 8, u_c: Optional[float] = None) -> list[tuple[str, dict]]:
     """(label, inputs) always evaluated before the drawn ones."""
     from matspec.inputs import ArraySpec, MatrixSpec
 
@@ -80,11 +88,21 @@ def adversarial_cases(op: str, params: dict, dtype: str, scale_range: Optional[t
             cases.append(("sigma across [lo, hi]", {"A": M(5, 5, mode="geometric", log10_kappa=round(min(max(lk, 0.0), 300.0), 4),
                                                           log10_scale=sc)}))
     if op in ("msign", "newton_schulz"):
-        # one small σ: just above the user's band floor (the smallest σ the contract still
-        # covers), else 1e-3·σ₁ — where an iteration with too few steps stays below a band
-        fl = contract.floor if contract is not None and contract.floor else None
-        lk = -math.log10(fl * 1.01) if fl else 3.0
-        cases.append(("one small sigma", {"A": M(6, 6, mode="one_small", log10_kappa=round(lk, 4))}))
+        # Spectrum sweeps over the range the contract judges, σ/σ₁ ∈ [low, 1]: low is just above
+        # the user's band floor, or — with no floor — where directions stop being knowable at
+        # the compute precision (σ ≈ u_c‖A‖_F ≤ u_c√r·σ₁; 20× above it).  A normalising kernel
+        # sees x = σ/‖A‖_F, so the same σ/σ₁ reaches it smaller at larger r: the sweeps use the
+        # largest r drawn.
+        r = max(2, max_dim)
+        lk = round(-math.log10(judged_low(contract, max_dim, u_c)), 4)
+        cases += [
+            # singular values log-spaced over the whole judged range
+            ("spectrum sweep", {"A": M(r, r, mode="geometric", log10_kappa=lk, seed=21)}),
+            ("spectrum sweep, tall", {"A": M(r, max(1, r // 2), mode="geometric", log10_kappa=lk, seed=22)}),
+            # the worst case for a floor: one σ at it beside r − 1 at σ₁, which a
+            # Frobenius-normalising kernel sees at x = floor/√(r − 1 + floor²)
+            ("one small sigma", {"A": M(r, r, mode="one_small", log10_kappa=lk)}),
+        ]
     need = params.get("k") if op == "norm" and params.get("kind") == "kyfan" else None
     if need:
         cases = [(lbl, c) for lbl, c in cases if min(c["A"].m, c["A"].n) >= need]
@@ -123,7 +141,7 @@ def input_strategy(op: str, params: dict, dtype: str, max_dim: int, scale_range:
             return {"A": A, "b": draw(vectors(dom, n=A.m)), "layout": draw(layouts())}
         return build()
     min_dim = params.get("k", 1) if op == "norm" and params.get("kind") == "kyfan" else 1
-    drawn = matrices(dom, min_dim=min_dim)
+    drawn = matrices(dom, min_dim=min_dim, continuous_kappa=True)
     if lo <= -1 and hi >= 1:
         # the structured gallery (Hilbert, Kahan, Grcar, …) has ‖A‖₂ within a decade of 1:
         # drawn only where the scale window holds it

@@ -487,6 +487,10 @@ class OpJudge:
         if round_allow >= c.lo > 0:
             return Judgement("undecided", det["out_of_band"], None,
                              f"out-of-band allowance {round_allow:.3g} reaches the band's distance to 0 (LO = {c.lo:g})", det)
+        if det["out_of_band"] > round_allow:  # no need for the reference paths: out of band already
+            return Judgement("fail", det["out_of_band"], round_allow,
+                             f"singular values of the output outside the band [{c.lo:g}, {c.hi:g}] "
+                             f"({self._output_summary(ref, det)})", det)
         U, s, Vt, C = self._band_vectors(ref, Eb, exact=prec.u_c < 2.0 ** -30)
         Y = np.asarray(Y64, dtype=np.float64)
         kern = self._misalignment_buckets(U, s, Vt, C, Y)
@@ -531,6 +535,8 @@ class OpJudge:
             if meas > allow:
                 over.append((meas / allow if allow > 0 else math.inf, row))
         det["misalignment_classes"] = table
+        if C and s[0] > 0:  # the σ/σ₁ range this example judged (the run's coverage is built from it)
+            det["judged_sigma_over_sigma1"] = [float(min(s[i] for i in C) / s[0]), float(max(s[i] for i in C) / s[0])]
         det["reference_paths"] = len(paths)
         det["allowed_misalignment"] = math.sqrt(sum(r_["allowed"] ** 2 for r_ in table if r_["judged"]))
         shown = self._output_summary(ref, det)

@@ -37,42 +37,47 @@ PATHS = 4
 def round_to(X: np.ndarray, dtype: str) -> np.ndarray:
     """X rounded (to nearest even) to `dtype`, returned as float64; TF32 keeps 10 significand
     bits in float32's range.  Overflow gives ±inf, as the hardware would."""
-    X = np.asarray(X, dtype=np.float64)
+    return np.asarray(_round32(X, dtype) if dtype != "float64" else np.array(X, dtype=np.float64), dtype=np.float64)
+
+
+def _round32(X, dtype: str) -> np.ndarray:
+    """X rounded to `dtype` (not float64), held in a float32 array (every such value is one)."""
     with np.errstate(over="ignore", invalid="ignore"):
-        if dtype == "float64":
-            return X.copy()
+        x = np.asarray(X, dtype=np.float32)  # float32 is exact for bfloat16/float16/TF32 values
         if dtype == "float32":
-            return X.astype(np.float32).astype(np.float64)
+            return x
         if dtype == "float16":
-            return X.astype(np.float16).astype(np.float64)
+            return x.astype(np.float16).astype(np.float32)
         if dtype in ("bfloat16", "tf32"):
-            drop = 16 if dtype == "bfloat16" else 13  # bfloat16: 7 stored bits; TF32: 10
-            bits = X.astype(np.float32).view(np.uint32).astype(np.uint64)
-            half = (1 << (drop - 1)) - 1
-            bits = (bits + half + ((bits >> drop) & 1)) & (0xFFFFFFFF ^ ((1 << drop) - 1))
-            return bits.astype(np.uint32).view(np.float32).astype(np.float64)
+            # round to nearest even on the top bits of the float32 pattern; uint32 arithmetic
+            # cannot wrap for finite values (the largest, 0xFF7FFFFF, plus 0x8000 stays below 2³²)
+            drop = 16 if dtype == "bfloat16" else 13  # bfloat16 keeps 7 stored bits, TF32 10
+            b = np.ascontiguousarray(x).reshape(-1).view(np.uint32)
+            b = (b + np.uint32((1 << (drop - 1)) - 1) + ((b >> np.uint32(drop)) & np.uint32(1))) & np.uint32(
+                0xFFFFFFFF ^ ((1 << drop) - 1))
+            return b.view(np.float32).reshape(x.shape)
     raise ValueError(dtype)
 
 
 class Emulated:
-    """Arithmetic at a Precision, on float64 arrays holding exactly representable values."""
+    """Arithmetic at a Precision.  Arrays hold values of the compute dtype — in float32 arrays
+    for the formats below float64 (elementwise operations then run in float32 and are rounded
+    to the compute dtype, as torch's bfloat16/float16 kernels compute them), float64 otherwise."""
 
     def __init__(self, prec: Precision):
         self.p = prec
-        self.acc = np.float64 if prec.accumulate == "float64" or prec.compute == "float64" else np.float32
+        self.f64 = prec.compute == "float64"
+        self.acc = np.float64 if prec.accumulate == "float64" or self.f64 else np.float32
 
     def r(self, X):
-        return round_to(X, self.p.compute)
+        if self.f64:
+            return np.asarray(X, dtype=np.float64)
+        return _round32(X, self.p.compute)
 
     def mm(self, A, B):
-        """One product: operands in the compute dtype, accumulated in the accumulation dtype
-        (float32 BLAS or float64), the result rounded to the compute dtype."""
-        C = self.r(A).astype(self.acc) @ self.r(B).astype(self.acc)
-        return self.r(C.astype(np.float64))
-
-    def axpy(self, a, X, Y):
-        """a·X + Y, each operation rounded (elementwise ops run in the compute dtype)."""
-        return self.r(self.r(a * X) + Y)
+        """One product: operands (already in the compute dtype) accumulated in the accumulation
+        dtype (float32 BLAS or float64), the result rounded to the compute dtype."""
+        return self.r(np.asarray(A, dtype=self.acc) @ np.asarray(B, dtype=self.acc))
 
 
 # -- reference algorithms ------------------------------------------------------------------
@@ -84,12 +89,14 @@ def _normalised(E: Emulated, A: np.ndarray, safety: float, variant: int = 0) -> 
     the norm accumulated in float32 or rounded to the compute dtype, then nudged by −1…+2 of
     its last place (a kernel's norm is never more accurate than that) — so the paths start
     from different, legitimate roundings of the same X₀."""
-    X = E.r(A)
-    big = float(np.max(np.abs(X))) if X.size else 0.0
+    A = np.asarray(A, dtype=np.float64)
+    big = float(np.max(np.abs(A))) if A.size else 0.0
     if big == 0.0 or not math.isfinite(big):
         return None
-    X = np.ldexp(X, -math.frexp(big)[1])
-    nrm = float(np.linalg.norm(X.astype(E.acc)))
+    # the power of two first, in the input's own precision (exact), then the cast: a float32
+    # input at 1e-15 cast to float16 first would underflow to zero
+    X = E.r(np.ldexp(A, -math.frexp(big)[1]))
+    nrm = float(np.linalg.norm(np.asarray(X, dtype=E.acc)))
     if variant % 2:
         nrm = float(E.r(np.array(nrm)))
     ulp = math.ldexp(1.0, math.frexp(nrm)[1] - 1) * E.p.u_c * 2  # one unit in the last place
@@ -123,24 +130,25 @@ def newton_schulz(A: np.ndarray, coeffs, prec: Precision, safety: float = 1.0, v
             X = E.mm(E.r(E.r(a * eye) + B), X)
         else:
             X = E.r(E.r(a * X) + E.mm(B, X))
-    return X.T if tall else X
+    return np.asarray((X.T if tall else X), dtype=np.float64)
 
 
 def cubic_to_convergence(A: np.ndarray, prec: Precision, max_steps: int = 60, variant: int = 0) -> np.ndarray:
     """Cubic Newton–Schulz X ← X(3I − XᵀX)/2 until a step no longer changes X (a fixed point of
-    the arithmetic) or `max_steps`."""
+    the arithmetic), the arithmetic cycles between two iterates, or `max_steps`."""
     E = Emulated(prec)
     tall = A.shape[0] > A.shape[1]
     X = _normalised(E, A.T if tall else A, 1.0, variant)
     if X is None:
         return np.zeros_like(A)
+    prev = None
     for _ in range(max_steps):
         G = E.mm(X, X.T)
         Xn = E.r(E.r(1.5 * X) + E.mm(E.r(-0.5 * G), X))
-        if np.array_equal(Xn, X):
+        if np.array_equal(Xn, X) or (prev is not None and np.array_equal(Xn, prev)):
             break
-        X = Xn
-    return X.T if tall else X
+        prev, X = X, Xn
+    return np.asarray((X.T if tall else X), dtype=np.float64)
 
 
 def gram_newton_schulz(A: np.ndarray, coeffs, prec: Precision, safety: float = 1.0, restart: int = 2,
@@ -168,7 +176,7 @@ def gram_newton_schulz(A: np.ndarray, coeffs, prec: Precision, safety: float = 1
             R = E.mm(E.mm(P, R), P)
             R = E.r((R + R.T) / 2)
         X = E.mm(Q, X)
-    return X.T if tall else X
+    return np.asarray((X.T if tall else X), dtype=np.float64)
 
 
 def svd_based(A: np.ndarray, prec: Precision, what: str, params: dict) -> Optional[np.ndarray]:

@@ -35,11 +35,32 @@ class ValidationReport:
     def decided(self) -> int:
         return sum(1 for c in self.cases if c.state in ("ok", "fail")) + self.drawn["n"] - self.drawn["undecided"]
 
+    def not_covered(self) -> list[str]:
+        """What the decided examples leave unjudged.  A run passes only if at least half of its
+        examples were decided and — for a band contract — decided examples reached both ends of
+        the judged range: σ/σ₁ within a decade of its low end (the floor, or where directions
+        stop being knowable at this precision) and near σ₁."""
+        from matspec.validate.inputs import judged_low
+
+        v, out = self.v, []
+        evaluated = sum(1 for c in self.cases if c.state != "skipped") + self.drawn["n"]
+        if evaluated and self.decided < 0.5 * evaluated:
+            out.append(f"only {self.decided} of {evaluated} examples were decided (at least half must be)")
+        if v.contract.kind == "band" and self.decided:
+            low = judged_low(v.contract, v.max_dim, v.precision.u_c)
+            lowest, highest = v.coverage.get("lowest"), v.coverage.get("highest")
+            if lowest is None or lowest > 10 * low:
+                out.append(f"no decided example judged a singular value within a decade of the range's low end "
+                           f"σ/σ₁ = {low:.3g} (lowest judged: {'none' if lowest is None else format(lowest, '.3g')})")
+            if highest is None or highest < 0.5:
+                out.append("no decided example judged a singular value near σ₁")
+        return out
+
     @property
     def verdict(self) -> str:
         if self.failures:
             return "fail"
-        if self.decided == 0:
+        if self.decided == 0 or self.not_covered():
             return "undecided"
         return "pass"
 
@@ -94,6 +115,9 @@ class ValidationReport:
             out.append(f"kernel printed {f['output_bytes']} bytes to stdout/stderr (captured, not shown; tail in the JSON)")
         return out
 
+    def _what_holds(self) -> str:
+        return "band holds" if self.v.contract.kind == "band" else "contract holds"
+
     def to_json(self) -> dict:
         from matspec import __version__
 
@@ -142,6 +166,10 @@ class ValidationReport:
             "findings": self.findings(),
             "gallery_evaluated": v.gallery,
             "verdict": self.verdict,
+            "not_covered": self.not_covered(),
+            "working_range": self.v.scale_range_found.to_json() if self.v.scale_range_found is not None else None,
+            "coverage": {"decided": self.decided, "judged_sigma_over_sigma1": [self.v.coverage.get("lowest"),
+                                                                              self.v.coverage.get("highest")]},
             "seconds": round(self.seconds, 2),
             "summary": {
                 "gallery_cases": len(self.cases),
@@ -166,12 +194,18 @@ class ValidationReport:
         out = [f"matspec validate {v.op} {kernel_name(v.kernel)} [{v.framework} {v.dtype}{comp} on {v.device}] "
                f"contract {v.contract.spec()}: {self.verdict.upper()} "
                f"({len(self.cases)} gallery + {self.drawn['n']} drawn inputs, {self.seconds:.1f} s)"]
+        wr = self.v.scale_range_found
+        if wr is not None:
+            out.append(f"  working range: {wr.summary(self._what_holds())}")
         for c in self.failures:
             m = "" if c.measured is None or c.allowed is None else f": error {c.measured:.3g} > allowed {c.allowed:.3g}"
             out.append(f"  FAIL [{c.label}] {c.inputs_repr}: {c.reason}{m}")
             out.append(f"       replay: {c.replay}")
         for c in self.undecided:
             out.append(f"  undecided [{c.label}]: {c.reason}")
+        if not self.failures:
+            for why in self.not_covered():
+                out.append(f"  NOT COVERED: {why}")
         if self.drawn["undecided"]:
             out.append(f"  undecided drawn examples: {self.drawn['undecided']}")
         for line in self.finding_lines():
@@ -198,6 +232,9 @@ class ValidationReport:
             lo, hi = d["summary"]["band_diag_range_all"]
             L += [f"Output singular values on the input's (determined) singular vectors, over every input evaluated: "
                   f"[{lo:.4g}, {hi:.4g}].", ""]
+        if d.get("working_range"):
+            L += ["## Working range", "", f"{self.v.scale_range_found.summary(self._what_holds())}.", "",
+                  "Scanned: " + ", ".join(f"1e{g['log10_scale']:g} {g['state']}" for g in d["working_range"]["grid"]), ""]
         findings = self.finding_lines()
         if findings:
             L += ["## Findings", ""] + [f"* {f}" for f in findings] + [""]

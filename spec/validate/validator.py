@@ -112,7 +112,7 @@ class Validator:
                  scale_range: Optional[tuple[float, float]] = None, input_mutation: str = "warn", repeat: int = 2,
                  compute_dtype: Optional[str] = None, accumulate: Optional[str] = None,
                  schedule: Optional[str] = None, steps: Optional[int] = None, false_alarm: float = 1e-3,
-                 gallery: bool = True, runner: Optional[KernelRunner] = None):
+                 gallery: bool = True, locate_range: Optional[bool] = None, runner: Optional[KernelRunner] = None):
         if op not in OPS:
             raise UsageError(f"unknown op {op!r}; choose one of {', '.join(OPS)}")
         if framework not in FRAMEWORKS:
@@ -166,6 +166,9 @@ class Validator:
         self.contract = parse_contract(contract, op)
         self.examples, self.seed, self.timeout, self.max_dim = examples, seed, float(timeout), max_dim
         self.input_mutation, self.repeat, self.gallery = input_mutation, repeat, gallery
+        # the working range is located with the gallery (both are the fixed inputs of a run)
+        self.locate_range = gallery if locate_range is None else locate_range
+        self.scale_range_found = None
         self.schedule_hint = self._schedule_hint(op, schedule, steps)
         # λ for the probabilistic allowances: every bound this run can judge holds together with
         # probability ≥ 1 − false_alarm (a union bound, tolerance.lambda_for) — counted as the
@@ -192,6 +195,7 @@ class Validator:
         self.calls = 0
         self.band_seen: Optional[list] = None
         self.findings = {"input_mutation": [], "nondeterministic": [], "warnings": [], "children_left": []}
+        self.coverage: dict = {}  # band contracts: the lowest / highest σ/σ₁ a decided example judged
 
     @staticmethod
     def _schedule_hint(op: str, schedule: Optional[str], steps: Optional[int]):
@@ -439,6 +443,11 @@ class Validator:
             if "diag_range" in j.detail:  # band contracts: the band the kernel actually delivered
                 lo, hi = j.detail["diag_range"]
                 self.band_seen = [min(self.band_seen[0], lo), max(self.band_seen[1], hi)] if self.band_seen else [lo, hi]
+            rng = j.detail.get("judged_sigma_over_sigma1")
+            if rng and state in ("ok", "fail"):
+                cov = self.coverage
+                cov["lowest"] = min(cov.get("lowest", 1.0), rng[0])
+                cov["highest"] = max(cov.get("highest", 0.0), rng[1])
             self._baseline(res, ref_box["ref"], args64, want)
         res.seconds = time.perf_counter() - t0
         return res
@@ -473,18 +482,58 @@ class Validator:
         drawn = {"n": 0, "undecided": 0}
         try:
             self.bind_kernel()
-            gallery = adversarial_cases(self.op, self.op_params, self.dtype, self.scale_range, self.contract) if self.gallery else []
+            gallery = adversarial_cases(self.op, self.op_params, self.dtype, self.scale_range, self.contract,
+                                        max_dim=self.max_dim, u_c=self.precision.u_c) if self.gallery else []
             for label, inputs in gallery:
                 cr = self.evaluate(inputs, label)
                 cases.append(cr)
                 if progress:
                     progress(f"{label}: {cr.state}")
+            if self.locate_range:
+                self.scale_range_found = self._locate_scale_range()
+                for name, sd in (("above", self.scale_range_found.high), ("below", self.scale_range_found.low)):
+                    if sd is not None and sd.bad_case is not None:
+                        sd.bad_case.label = f"working range: first failure {name} ({sd.family})"
+                        cases.append(sd.bad_case)
             if self.examples > 0:
                 shrunk = self._search(drawn)
         finally:
             if self._owns_runner:
                 self.runner.close()
         return ValidationReport(self, cases, shrunk, drawn, time.perf_counter() - t0)
+
+    # -- working range ------------------------------------------------------------------------
+    def _range_inputs(self, s: float, family: str) -> dict:
+        from matspec.inputs import ArraySpec, MatrixSpec
+
+        k = min(4, self.max_dim)
+        if self.op == "matmul":
+            return {"A": MatrixSpec(k, k, log10_kappa=1, log10_scale=round(s / 2, 4), seed=31),
+                    "B": MatrixSpec(k, k, log10_kappa=1, log10_scale=round(s / 2, 4), seed=33)}
+        if self.op == "solve":
+            return {"A": MatrixSpec(k, k, log10_kappa=1, log10_scale=s, seed=31),
+                    "b": ArraySpec.column([x * 10.0 ** s for x in (1.0, -2.0, 0.5, 3.0)[:k]])}
+        if family == "tall":
+            t = min(6, self.max_dim)
+            return {"A": MatrixSpec(t, max(1, t // 2), log10_kappa=1, log10_scale=s, seed=32)}
+        return {"A": MatrixSpec(k, k, log10_kappa=1, log10_scale=s, seed=31)}
+
+    def _locate_scale_range(self):
+        from matspec.validate.working_range import locate
+
+        families = ["square"] if self.op in ("matmul", "solve") else ["square", "tall"]
+        if self.op == "norm" and self.op_params.get("kind") == "kyfan":
+            families = ["square"]
+
+        def evaluate(s, fam):
+            return self.evaluate(self._range_inputs(s, fam), f"scale 1e{s:g} ({fam})")
+
+        def sizes(s, fam):
+            X, _ = self._range_inputs(s, fam)["A"].to_numpy(np.float64)
+            return float(np.linalg.norm(X)), float(np.max(np.abs(X)))
+
+        band = (self.contract.lo, self.contract.hi) if self.contract.kind == "band" else None
+        return locate(evaluate, families, self.dtype, self.scale_range, sizes, band)
 
     def _search(self, drawn: dict) -> Optional[CaseResult]:
         from hypothesis import HealthCheck, Phase, given, settings
