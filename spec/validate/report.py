@@ -167,6 +167,7 @@ class ValidationReport:
             "gallery_evaluated": v.gallery,
             "verdict": self.verdict,
             "not_covered": self.not_covered(),
+            "stopped": self.v.stopped,
             "working_range": self.v.scale_range_found.to_json() if self.v.scale_range_found is not None else None,
             "coverage": {"decided": self.decided, "judged_sigma_over_sigma1": [self.v.coverage.get("lowest"),
                                                                               self.v.coverage.get("highest")]},
@@ -194,6 +195,8 @@ class ValidationReport:
         out = [f"matspec validate {v.op} {kernel_name(v.kernel)} [{v.framework} {v.dtype}{comp} on {v.device}] "
                f"contract {v.contract.spec()}: {self.verdict.upper()} "
                f"({len(self.cases)} gallery + {self.drawn['n']} drawn inputs, {self.seconds:.1f} s)"]
+        if self.v.stopped:
+            out.append(f"  {self.v.stopped}")
         wr = self.v.scale_range_found
         if wr is not None:
             out.append(f"  working range: {wr.summary(self._what_holds())}")

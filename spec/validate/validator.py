@@ -34,6 +34,7 @@ from matspec.validate.runner import CallResult, KernelRunner
 # The oracle is pure Python: an SVD at 60 digits costs ≈ 0.07 s at n = 8, growing like n³.
 DEFAULT_MAX_DIM = 8
 SHRINK_CALL_BUDGET = 150  # kernel calls allowed while shrinking one counterexample
+STOP_AFTER_HANGS = 3  # consecutive gallery inputs without a result before a run stops
 MUTATION_POLICIES = ("warn", "fail", "allow")
 
 
@@ -169,6 +170,7 @@ class Validator:
         # the working range is located with the gallery (both are the fixed inputs of a run)
         self.locate_range = gallery if locate_range is None else locate_range
         self.scale_range_found = None
+        self.stopped: Optional[str] = None
         self.schedule_hint = self._schedule_hint(op, schedule, steps)
         # λ for the probabilistic allowances: every bound this run can judge holds together with
         # probability ≥ 1 − false_alarm (a union bound, tolerance.lambda_for) — counted as the
@@ -484,11 +486,17 @@ class Validator:
             self.bind_kernel()
             gallery = adversarial_cases(self.op, self.op_params, self.dtype, self.scale_range, self.contract,
                                         max_dim=self.max_dim, u_c=self.precision.u_c) if self.gallery else []
+            hung = 0
             for label, inputs in gallery:
                 cr = self.evaluate(inputs, label)
                 cases.append(cr)
                 if progress:
                     progress(f"{label}: {cr.state}")
+                hung = hung + 1 if cr.reason.startswith(("no result within", "warm-up (first call")) else 0
+                if hung >= STOP_AFTER_HANGS:
+                    # a kernel that hangs on every input: each further one costs a timeout and says nothing new
+                    self.stopped = f"stopped after {hung} consecutive inputs without a result (timeouts); the rest was not run"
+                    return ValidationReport(self, cases, None, drawn, time.perf_counter() - t0)
             if self.locate_range:
                 self.scale_range_found = self._locate_scale_range()
                 for name, sd in (("above", self.scale_range_found.high), ("below", self.scale_range_found.low)):
@@ -530,7 +538,8 @@ class Validator:
 
         def sizes(s, fam):
             X, _ = self._range_inputs(s, fam)["A"].to_numpy(np.float64)
-            return float(np.linalg.norm(X)), float(np.max(np.abs(X)))
+            big = float(np.max(np.abs(X)))
+            return (big * float(np.linalg.norm(X / big)) if big > 0 else 0.0), big  # no overflow at 1e306
 
         band = (self.contract.lo, self.contract.hi) if self.contract.kind == "band" else None
         return locate(evaluate, families, self.dtype, self.scale_range, sizes, band)

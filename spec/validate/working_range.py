@@ -67,6 +67,8 @@ class ScaleRange:
 
     def summary(self, what: str = "contract holds") -> str:
         if self.empty:
+            if len(self.grid) == 1:
+                return f"not located: the {self.grid[0][1]} input at scale 1e{self.grid[0][0]:g} already fails"
             return f"{what} at no scale scanned (1e{self.scanned[0]:g} … 1e{self.scanned[1]:g})"
         lo = self._end(self.low, "≥")
         hi = self._end(self.high, "≤")
@@ -127,12 +129,17 @@ def locate(evaluate: Callable[[float, str], object], families: list[str], dtype:
     max|a_ij|) of that input.  Returns the located range."""
     grid, scanned = default_grid(dtype, window)
     fam0 = families[0]
-    states = {s: evaluate(s, fam0) for s in grid}
+    # the scale nearest 1 first: a kernel that fails there has no range to locate, and the rest
+    # of the scan would only repeat its failure (a hanging kernel: a timeout per grid point)
+    start = min(grid, key=abs)
+    first = evaluate(start, fam0)
+    if first.state != "ok":
+        rng = ScaleRange(scanned=scanned, grid=[(start, first.state)], band=band, empty=True)
+        return rng
+    states = {start: first}
+    states.update({s: evaluate(s, fam0) for s in grid if s != start})
     rng = ScaleRange(scanned=scanned, grid=[(s, states[s].state) for s in grid], band=band)
     ok = [s for s in grid if states[s].state == "ok"]
-    if not ok:
-        rng.empty = True
-        return rng
     anchor = min(ok, key=abs)
     i = grid.index(anchor)
     a = i
