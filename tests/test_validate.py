@@ -27,6 +27,11 @@ REFERENCES = [
     ("solve", {}, "solve"),
     ("mclip", {"lo": 0.5, "hi": 2.0}, "mclip"),
     ("newton_schulz", {"schedule": "youjiacheng"}, "newton_schulz"),
+    ("cond", {"kind": "2"}, "cond"),
+    ("cond", {"kind": "1"}, "cond"),
+    ("lstsq", {}, "lstsq"),
+    ("tikhonov_solve", {"lam": 0.1}, "tikhonov_solve"),
+    ("eigvalsh", {}, "eigvalsh"),
 ]
 
 
@@ -75,6 +80,13 @@ PLANTED = [
     ("ns_float32_gram", "newton_schulz", {"params": {"schedule": "muon_quintic"}}, "error exceeds the"),
     ("ns_one_step_short", "newton_schulz", {"params": {"schedule": "youjiacheng"}, "contract": "band:0.8,1.05,floor=0.005"},
      "outside the band"),
+    ("cond_wrong_index", "cond", {"params": {"kind": "2"}}, "error exceeds the"),
+    ("cond_fro_for_2", "cond", {"params": {"kind": "2"}}, "error exceeds the"),
+    ("lstsq_normal_equations_float32", "lstsq", {"scale_range": (-3, 3)}, "error exceeds the"),
+    ("tikhonov_forgets_lambda", "tikhonov_solve", {"params": {"lam": 0.1}}, "error exceeds the"),
+    ("tikhonov_lambda_squared", "tikhonov_solve", {"params": {"lam": 0.1}}, "error exceeds the"),
+    ("eigvalsh_descending", "eigvalsh", {}, "error exceeds the"),
+    ("eigvalsh_abs", "eigvalsh", {}, "error exceeds the"),
 ]
 
 

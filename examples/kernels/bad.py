@@ -133,3 +133,43 @@ def ns_float32_gram(A, schedule, steps=None):
         G = (X32 @ X32.T).astype(A.dtype)
         X = a * X + (b * G + c * (G @ G)) @ X
     return np.ascontiguousarray(X.T if tall else X).astype(A.dtype)
+
+
+def cond_wrong_index(A, kind):
+    """κ₂ as σ₁/σ_{n−1}: the last singular value dropped (an off-by-one in s[-2])."""
+    s = np.linalg.svd(A, compute_uv=False)
+    return np.asarray(s[0] / s[-2] if len(s) > 1 else 1.0, dtype=A.dtype)
+
+
+def cond_fro_for_2(A, kind):
+    """κ₂ asked for, κ_F computed (a swapped norm)."""
+    return np.asarray(np.linalg.cond(A, "fro"), dtype=A.dtype)
+
+
+def lstsq_normal_equations_float32(A, b):
+    """Least squares by the normal equations AᵀAx = Aᵀb, solved in float32: κ² in single precision."""
+    A32, b32 = A.astype(np.float32), b.astype(np.float32)
+    return np.linalg.solve(A32.T @ A32, A32.T @ b32).astype(A.dtype)
+
+
+def tikhonov_forgets_lambda(A, b, lam):
+    """Plain least squares: λ ignored."""
+    return np.linalg.lstsq(A, b, rcond=None)[0]
+
+
+def tikhonov_lambda_squared(A, b, lam):
+    """(AᵀA + λ²I)⁻¹Aᵀb: λ where √λ belongs (a units slip between the two conventions)."""
+    n = A.shape[1]
+    aug = np.vstack([A, A.dtype.type(lam) * np.eye(n, dtype=A.dtype)])
+    rhs = np.vstack([b, np.zeros((n, b.shape[1]), dtype=b.dtype)])
+    return np.linalg.lstsq(aug, rhs, rcond=None)[0]
+
+
+def eigvalsh_descending(A):
+    """Right values, wrong order (descending, where LAPACK and the contract are ascending)."""
+    return np.linalg.eigvalsh(A)[::-1].copy()
+
+
+def eigvalsh_abs(A):
+    """Singular values offered as eigenvalues: right for positive semidefinite inputs only."""
+    return np.sort(np.linalg.svd(A, compute_uv=False))

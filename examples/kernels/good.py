@@ -136,3 +136,29 @@ def newton_schulz(A, schedule, steps=None):
         G = X @ X.T
         X = a * X + (b * G + c * (G @ G)) @ X
     return np.ascontiguousarray(X.T if tall else X).astype(A.dtype)
+
+
+def cond(A, kind):
+    """κ is scale invariant: scaled by a power of two first (exact), so ‖A‖·‖A⁻¹‖ cannot overflow."""
+    big = np.max(np.abs(A))
+    if big == 0:
+        return np.asarray(np.inf, dtype=A.dtype)
+    X = np.ldexp(A, -np.frexp(big)[1])
+    with np.errstate(all="ignore"):
+        return np.asarray(np.linalg.cond(X, {"2": 2, "1": 1, "inf": np.inf, "fro": "fro"}[kind]), dtype=A.dtype)
+
+
+def lstsq(A, b):
+    return np.linalg.lstsq(A, b, rcond=None)[0]
+
+
+def tikhonov_solve(A, b, lam):
+    """min ‖Ax − b‖² + λ‖x‖² as the least-squares problem [A; √λ I]x ≈ [b; 0] (never forms AᵀA)."""
+    n = A.shape[1]
+    aug = np.vstack([A, np.sqrt(A.dtype.type(lam)) * np.eye(n, dtype=A.dtype)])
+    rhs = np.vstack([b, np.zeros((n, b.shape[1]), dtype=b.dtype)])
+    return np.linalg.lstsq(aug, rhs, rcond=None)[0]
+
+
+def eigvalsh(A):
+    return np.linalg.eigvalsh(A)

@@ -42,6 +42,17 @@ def baseline_output(op: str, params: dict, args64: list, dtype: str, contract: C
             return A @ args64[1].astype(dt)
         if op == "solve":
             return np.linalg.solve(A, args64[1].astype(dt))
+        if op == "lstsq":
+            return np.linalg.lstsq(A, args64[1].astype(dt), rcond=None)[0]
+        if op == "tikhonov_solve":
+            n = A.shape[1]
+            aug = np.vstack([A, np.sqrt(dt.type(params["lam"])) * np.eye(n, dtype=dt)])
+            rhs = np.vstack([args64[1].astype(dt), np.zeros((n, args64[1].shape[1]), dtype=dt)])
+            return np.linalg.lstsq(aug, rhs, rcond=None)[0]
+        if op == "cond":
+            return np.asarray(np.linalg.cond(A, {"2": 2, "1": 1, "inf": np.inf, "fro": "fro"}[params["kind"]]), dtype=dt)
+        if op == "eigvalsh":
+            return np.linalg.eigvalsh(A)
         if op == "mclip":
             U, s, Vt = np.linalg.svd(A, full_matrices=False)
             return (U * np.clip(s, dt.type(params["lo"]), dt.type(params["hi"]))) @ Vt

@@ -22,7 +22,11 @@ class Contract:
                     "norm": "the norm", "lowrank": "the best rank-k approximation (truncated SVD)",
                     "matmul": "the product A·B", "solve": "the solution of A x = b",
                     "mclip": "U clip(Σ, [lo, hi]) Vᵀ (thin SVD)",
-                    "newton_schulz": "U F(Σ/(s‖A‖_F)) Vᵀ, F the schedule's exact composed polynomial"}[op]
+                    "newton_schulz": "U F(Σ/(s‖A‖_F)) Vᵀ, F the schedule's exact composed polynomial",
+                    "cond": "the condition number κ_p(A) = ‖A‖_p‖A⁻¹‖_p",
+                    "lstsq": "the minimum-norm least-squares solution A⁺b",
+                    "tikhonov_solve": "the Tikhonov solution (AᵀA + λI)⁻¹Aᵀb",
+                    "eigvalsh": "the eigenvalues of the symmetric input, ascending"}[op]
             return f"exact: {what} within the error bound derived from u, the dimensions and κ"
         s = (f"band:[{self.lo:g}, {self.hi:g}]: output = U D Vᵀ with U, V the input's singular vectors "
              f"and every D_ii in [{self.lo:g}, {self.hi:g}] (the band is the kernel's rounding slack; "

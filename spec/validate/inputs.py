@@ -66,6 +66,34 @@ def adversarial_cases(op: str, params: dict, dtype: str, scale_range: Optional[t
                 ("kappa near 1/u", {"A": M(4, 4, log10_kappa=kap), "b": b}),
             ]
         return cases
+    if op in ("lstsq", "tikhonov_solve"):
+        b4, b6 = ArraySpec.column([1.0, -2.0, 0.5, 3.0]), ArraySpec.column([1.0, -2.0, 0.5, 3.0, -1.0, 0.25])
+        cases = [
+            ("1x1", {"A": M(1, 1, log10_scale=-1), "b": ArraySpec.column([3.0])}),
+            ("square", {"A": M(4, 4, log10_kappa=1), "b": b4}),
+            ("tall", {"A": M(6, 2, log10_kappa=1), "b": b6}),
+            ("huge scale", {"A": M(6, 3, log10_kappa=1, log10_scale=hi_e), "b": b6}),
+            ("tiny scale", {"A": M(6, 3, log10_kappa=1, log10_scale=lo_e), "b": b6}),
+            ("kappa near 1/u", {"A": M(6, 4, log10_kappa=kap), "b": b6}),
+            ("rank deficient", {"A": M(6, 4, mode="rank_deficient", rank=2, log10_kappa=1), "b": b6}),
+        ]
+        if op == "lstsq":
+            cases.append(("wide (minimum norm)", {"A": M(2, 4, log10_kappa=1), "b": ArraySpec.column([1.0, -1.0])}))
+        return cases
+    if op in ("cond", "eigvalsh"):
+        # square inputs (eigvalsh: their symmetric part); cond(2) is defined for any shape but
+        # the others are not, and κ of a rank-deficient input is ∞ (undecided by design)
+        return [
+            ("1x1", {"A": M(1, 1, log10_scale=-1)}),
+            ("orthogonal (κ = 1)", {"A": M(4, 4, log10_kappa=0)}),
+            ("graded", {"A": M(5, 5, mode="geometric", log10_kappa=3)}),
+            ("huge scale", {"A": M(3, 3, log10_kappa=1, log10_scale=hi_e)}),
+            ("tiny scale", {"A": M(3, 3, log10_kappa=1, log10_scale=lo_e)}),
+            ("kappa near 1/u", {"A": M(4, 4, log10_kappa=kap)}),
+            ("rank deficient", {"A": M(4, 4, mode="rank_deficient", rank=2, log10_kappa=1)}),
+            ("transposed view (Fortran order)", {"A": M(4, 4, log10_kappa=1, seed=11), "layout": "transposed"}),
+            ("strided view", {"A": M(3, 3, log10_kappa=1, seed=12), "layout": "strided"}),
+        ]
     cases = [
         ("zero matrix", {"A": ArraySpec.of([[0.0] * 3] * 3)}),
         ("1x1", {"A": M(1, 1, log10_scale=-1)}),
@@ -134,12 +162,15 @@ def input_strategy(op: str, params: dict, dtype: str, max_dim: int, scale_range:
     dom = Domain(max_dim=max_dim, log10_scale=(lo, hi))
     if op == "matmul":
         return st.tuples(pairs_for_product(dom), layouts()).map(lambda t: {"A": t[0][0], "B": t[0][1], "layout": t[1]})
-    if op == "solve":
+    if op in ("solve", "lstsq", "tikhonov_solve"):
         @st.composite
         def build(draw):
-            A = draw(matrices(dom, square=True, full_rank=True))
+            A = draw(matrices(dom, square=op == "solve", full_rank=True, continuous_kappa=True))
             return {"A": A, "b": draw(vectors(dom, n=A.m)), "layout": draw(layouts())}
         return build()
+    if op in ("cond", "eigvalsh"):
+        return st.tuples(matrices(dom, square=True, continuous_kappa=True), layouts()).map(
+            lambda t: {"A": t[0], "layout": t[1]})
     min_dim = params.get("k", 1) if op == "norm" and params.get("kind") == "kyfan" else 1
     drawn = matrices(dom, min_dim=min_dim, continuous_kappa=True)
     if lo <= -1 and hi >= 1:

@@ -147,6 +147,28 @@ class OpJudge:
             Xinv, _ = O.inv(A)
             with mpmath.workdps(60):
                 ref.update(value=x, oracle_err=bound, fro_b=_mp_fro(b), fro_inv=_mp_fro(Xinv))
+        elif op == "cond":
+            from matspec.implementations.base import Mat
+            from matspec.oracles import OracleOps
+
+            kind = self.params["kind"]
+            v = OracleOps().cond(Mat(A, mpmath.mpf(0), (m, n)), kind)
+            ref.update(value=v.mid, oracle_err=v.rad, svd=O.svd(A))
+            if kind != "2" and mpmath.isfinite(v.rad):
+                Xinv, _ = O.inv(A)
+                ref.update(fro_inv=_mp_fro(Xinv), norm_a=O.norm(A, kind)[0])
+        elif op in ("lstsq", "tikhonov_solve"):
+            from matspec.implementations.base import Mat
+            from matspec.oracles import OracleOps
+
+            b = _mp(args64[1])
+            Bm = Mat(b, mpmath.mpf(0), (b.rows, b.cols))
+            Am = Mat(A, mpmath.mpf(0), (m, n))
+            res = OracleOps().lstsq(Am, Bm) if op == "lstsq" else OracleOps().tikhonov_solve(Am, Bm, self.params["lam"])
+            ref.update(value=res.data, oracle_err=res.err, svd=O.svd(A), fro_b=_mp_fro(b))
+        elif op == "eigvalsh":
+            vals, bound = O.eigvalsh(A)
+            ref.update(value=list(reversed(vals)), oracle_err=bound)  # ascending, as LAPACK returns them
         return ref
 
     # -- allowed errors ---------------------------------------------------------------
@@ -287,6 +309,64 @@ class OpJudge:
                 return None, f"bound vacuous: ‖A⁻¹‖·‖ΔA‖ = {mpmath.nstr(eta, 3)} ≥ 1 (κ ≳ 1/u)"
             xn = _mp_fro(ref["value"])
             return _fnum(eta * xn / (1 - eta) + mpf(u) * xn), ""  # + the result's own rounding
+        if op == "eigvalsh":
+            # Weyl for symmetric matrices: a backward-stable eigensolver (tridiagonal reduction by
+            # Householder reflectors, then QR/dqds) moves each eigenvalue by ≤ ‖ΔA‖₂ ≤ E, with E
+            # the same Householder backward error as the SVD's; plus the result's own rounding.
+            top = max((abs(x) for x in ref["value"]), default=mpf(0))
+            return _fnum(E + mpf(u) * top), ""
+        if op == "cond":
+            kind = self.params["kind"]
+            v = ref["value"]
+            if kind == "2":
+                # σ₁ and σ_n each move by ≤ E (Weyl, a backward-stable SVD): κ₂ lies in
+                # [(σ₁ − E)/(σ_n + E), (σ₁ + E)/(σ_n − E)]; plus the division's rounding
+                s = ref["svd"][1]
+                if not s[-1] - E > 0:
+                    return None, (f"κ₂ not determined at this precision: σ_min = {mpmath.nstr(s[-1], 3)} ≤ the SVD "
+                                  f"backward error {mpmath.nstr(E, 3)}")
+                hi = (s[0] + E) / (s[-1] - E)
+                lo = (s[0] - E) / (s[-1] + E)
+                return _fnum(max(hi - v, v - lo) + 2 * mpf(u) * hi), ""
+            if "fro_inv" not in ref:
+                return None, "A may be singular: κ is not a number the oracle can bound"
+            # κ_p = ‖A‖_p‖A⁻¹‖_p with A⁻¹ from GEPP (backward stable, as for solve):
+            # ‖X̂ − A⁻¹‖_F ≤ η‖A⁻¹‖_F/(1 − η), η = n·γ_{3n}(1 + 2(n² − n)n)‖A‖_F‖A⁻¹‖_F; in the p-norm
+            # ‖·‖_p ≤ √n‖·‖_F (p = 1, ∞), 1 (p = F); the two norms' sums cost γ_n each
+            eta = mpf(n * gam(3 * n) * (1 + 2 * (n * n - n) * n)) * fro * ref["fro_inv"]
+            if eta >= 1:
+                return None, f"bound vacuous: ‖A⁻¹‖·‖ΔA‖ = {mpmath.nstr(eta, 3)} ≥ 1 (κ ≳ 1/u)"
+            cp = 1 if kind == "fro" else math.sqrt(n)
+            dinv = eta * ref["fro_inv"] / (1 - eta) * cp
+            return _fnum(ref["norm_a"] * dinv + (2 * gam(n) + mpf(u)) * (v + ref["norm_a"] * dinv)), ""
+        if op in ("lstsq", "tikhonov_solve"):
+            # Wedin's least-squares bound for a backward-stable solver (Householder QR, SVD), as the
+            # backends' radius (numpy_backend.lstsq_radius64 / tikhonov_radius64): backward error
+            # c‖Â‖_F with c = (m + n)γ_{6max(m,n)} in A and b, plus (c + u)‖x̂‖_F applying the
+            # factors; evaluated with this γ (worst case or probabilistic) through the u it implies.
+            from matspec.implementations.numpy_backend import lstsq_radius64, tikhonov_radius64
+
+            k = 6 * max(m, n)
+            g = gam(k)
+            if not math.isfinite(g):
+                return None, "bound vacuous at this precision (γ infinite)"
+            u_eff = g / (k * (1 + g))  # γ_k(u_eff) = g, so svd_backward_factor(m, n, u_eff) = (m + n)·g
+            s = ref["svd"][1]
+            sb = ref["svd"].sigma_bounds
+            smin_lo = _fnum(s[-1] - sb[-1]) if len(s) else 0.0
+            A64 = np.asarray(ref["args64"][0], dtype=np.float64)
+            B64 = np.asarray(ref["args64"][1], dtype=np.float64)
+            X64 = np.array([[float(ref["value"][i, j]) for j in range(ref["value"].cols)]
+                            for i in range(ref["value"].rows)])
+            if op == "lstsq":
+                if not smin_lo > (m + n) * g * _fnum(fro):
+                    return None, "least-squares solution not determined: A is (numerically) rank deficient"
+                r = lstsq_radius64(max(u_eff, u), A64, 0.0, B64, 0.0, X64, smin_lo)
+            else:
+                lam = self.params["lam"]
+                sl = math.sqrt(lam) * (1 + u)  # the kernel's √λ, rounded to its dtype
+                r = tikhonov_radius64(max(u_eff, u), A64, 0.0, sl, lam, B64, 0.0, X64, smin_lo)
+            return (r, "") if math.isfinite(r) else (None, "bound vacuous: the least-squares bound is infinite")
         raise UsageError(op)
 
     # -- error measure ------------------------------------------------------------------
@@ -300,14 +380,19 @@ class OpJudge:
             errs = [abs(mpmath.mpf(float(y)) - si) for y, si in zip(Y64, s)]
             i = max(range(len(errs)), key=lambda j: errs[j])
             return errs[i], {"worst_index": i, "kernel": float(Y64[i]), "oracle": _fnum(s[i])}
-        if op == "norm":
+        if op in ("norm", "cond"):
             y = float(np.asarray(Y64).reshape(()))
             return abs(mpmath.mpf(y) - ref["value"]), {"kernel": y, "oracle": _fnum(ref["value"])}
+        if op == "eigvalsh":
+            w = ref["value"]
+            errs = [abs(mpmath.mpf(float(y)) - wi) for y, wi in zip(Y64, w)]
+            i = max(range(len(errs)), key=lambda j: errs[j])
+            return errs[i], {"worst_index": i, "what": "λ", "kernel": float(Y64[i]), "oracle": _fnum(w[i])}
         if self.contract.kind == "band":
             return self._band_distance(ref, Y64)
         Y = _mp(np.atleast_2d(Y64) if Y64.ndim else Y64.reshape(1, 1))
         R = ref["value"]
-        if op == "solve" and Y.rows != R.rows:
+        if op in ("solve", "lstsq", "tikhonov_solve") and Y.rows != R.rows:
             Y = Y.T
         with mpmath.workdps(60):
             d = _mp_fro(Y - R)
@@ -590,13 +675,28 @@ class OpJudge:
         if self.op in BAND_OPS and self.contract.kind == "band":
             # the oracle's SVD is certified to ~1e-30 relative: negligible beside any allowance
             return self.band_judge(ref, Y64)
+        if self.op == "cond" and float(np.asarray(Y64).reshape(())) == math.inf:
+            # κ = ∞ is the right answer for a singular A — which no certificate can establish:
+            # undecided where A may be singular, a failure where κ is certified finite
+            if not mpmath.isfinite(ref["oracle_err"]):
+                return Judgement("undecided", None, None, "returned κ = ∞ and A may be singular (the oracle cannot "
+                                 "bound σ_min away from 0)", {"kernel": math.inf})
+            with np.errstate(all="ignore"):
+                _, why = self.allowed(ref)
+            if why:  # κ ≳ 1/u: a backward-stable computation may meet a singular matrix nearby
+                return Judgement("undecided", None, None, f"returned κ = ∞ where κ = {_fnum(ref['value']):.3g}: {why}",
+                                 {"kernel": math.inf, "oracle": _fnum(ref["value"])})
+            return Judgement("fail", math.inf, None, f"returned κ = ∞ for a nonsingular A (κ = "
+                             f"{_fnum(ref['value']):.6g})", {"kernel": math.inf, "oracle": _fnum(ref["value"])})
         err, det = self.error(ref, Y64)
         oerr = ref["oracle_err"]
-        prob, why_p = self.allowed(ref, lambda k: self.prec.gamma_prob(k, self.lam))
+        with np.errstate(all="ignore"):  # bounds on 1e±300 inputs may overflow: then vacuous, said so
+            prob, why_p = self.allowed(ref, lambda k: self.prec.gamma_prob(k, self.lam))
         if not mpmath.isfinite(oerr):
             return Judgement("undecided", _fnum(err), None, why_p or "oracle has no bound for this input", det)
         try:
-            worst, why_w = self.allowed(ref)
+            with np.errstate(all="ignore"):
+                worst, why_w = self.allowed(ref)
         except OverflowError:
             worst, why_w = None, "worst-case bound overflows"
         det.update(allowed_probabilistic=prob, allowed_worst_case=worst, lam=self.lam)
@@ -627,7 +727,7 @@ class OpJudge:
     def _exact_summary(det: dict) -> str:
         """What the kernel returned beside what it should have (failure lines show values)."""
         if "kernel" in det and "oracle" in det:
-            at = f"σ_{det['worst_index'] + 1}: " if "worst_index" in det else ""
+            at = f"{det.get('what', 'σ')}_{det['worst_index'] + 1}: " if "worst_index" in det else ""
             return f"{at}kernel {det['kernel']:.6g}, oracle {det['oracle']:.6g}"
         if "oracle_norm" in det:
             return f"‖reference‖_F = {det['oracle_norm']:.3g}"

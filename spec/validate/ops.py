@@ -8,12 +8,15 @@ for which op parameters reach a kernel.
 from __future__ import annotations
 
 FRAMEWORKS = ("numpy", "torch")
-OPS = ("svdvals", "norm", "msign", "lowrank", "matmul", "solve", "mclip", "newton_schulz")
+OPS = ("svdvals", "norm", "msign", "lowrank", "matmul", "solve", "mclip", "newton_schulz", "cond", "lstsq",
+       "tikhonov_solve", "eigvalsh")
 OP_PARAMS = {"svdvals": (), "norm": ("kind", "p", "k"), "msign": (), "lowrank": ("k",), "matmul": (), "solve": (),
-             "mclip": ("lo", "hi"), "newton_schulz": ("schedule", "steps")}
+             "mclip": ("lo", "hi"), "newton_schulz": ("schedule", "steps"), "cond": ("kind",), "lstsq": (),
+             "tikhonov_solve": ("lam",), "eigvalsh": ()}
 BAND_OPS = ("msign", "newton_schulz")
 # positional arguments of each op, in order (a kernel is f(*args, **params))
-ARGS = {"matmul": ("A", "B"), "solve": ("A", "b")}
+ARGS = {"matmul": ("A", "B"), "solve": ("A", "b"), "lstsq": ("A", "b"), "tikhonov_solve": ("A", "b")}
+SQUARE_OPS = ("solve", "cond", "eigvalsh")  # cond(2) takes any shape; the drawn inputs are square for all
 
 
 def arg_names(op: str) -> tuple[str, ...]:
@@ -25,10 +28,26 @@ def out_shape(op: str, arg_shapes: list[tuple[int, int]]) -> tuple:
     m, n = arg_shapes[0]
     if op == "svdvals":
         return (min(m, n),)
-    if op == "norm":
+    if op in ("norm", "cond"):
         return ()
+    if op == "eigvalsh":
+        return (n,)
     if op == "matmul":
         return (m, arg_shapes[1][1])
     if op == "solve":
         return tuple(arg_shapes[1])
+    if op in ("lstsq", "tikhonov_solve"):
+        return (n, arg_shapes[1][1])
     return (m, n)
+
+
+def prepare_args(op: str, arrays: list) -> list:
+    """The op's view of its inputs: eigvalsh takes the symmetric part (X + Xᵀ)/2 of the drawn
+    matrix — exactly symmetric in float64 (fl(x_ij + x_ji) = fl(x_ji + x_ij)) and after any
+    rounding to a narrower dtype — so the oracle and the kernel see the same symmetric matrix."""
+    if op == "eigvalsh":
+        X = arrays[0]
+        if X.shape[0] != X.shape[1]:
+            raise ValueError(f"eigvalsh needs a square matrix, got {X.shape}")
+        return [(X + X.T) / 2]
+    return arrays

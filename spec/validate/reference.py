@@ -305,6 +305,44 @@ def reference_outputs(op: str, params: dict, args64: list, prec: Precision, cont
             P, R, Q = (_signed_perm(d, rng) for d in (A.shape[0], A.shape[1], B.shape[1]))
             outs.append(round_to(P.T @ E.mm(P @ A @ R, R.T @ B @ Q) @ Q.T, prec.output))
         return outs
+    if op in ("cond", "eigvalsh"):
+        dt = np.float64 if prec.compute == "float64" else np.float32
+        rng = np.random.default_rng([seed, 17])
+        outs = []
+        for i in range(PATHS):
+            P = np.eye(A.shape[0]) if i == 0 else _signed_perm(A.shape[0], rng)
+            # eigvalsh: the similarity P·A·Pᵀ (spectrum unchanged); cond: P·A·Q (κ_1, κ_∞, κ_2, κ_F unchanged)
+            Q = P.T if op == "eigvalsh" else (np.eye(A.shape[1]) if i == 0 else _signed_perm(A.shape[1], rng))
+            X = round_to(P @ A @ Q, prec.compute).astype(dt)
+            with np.errstate(all="ignore"):
+                try:
+                    v = (np.linalg.eigvalsh(X) if op == "eigvalsh" else
+                         np.linalg.cond(X, {"2": 2, "1": 1, "inf": np.inf, "fro": "fro"}[params["kind"]]))
+                except np.linalg.LinAlgError:
+                    continue
+            outs.append(round_to(round_to(np.asarray(v, dtype=np.float64), prec.compute), prec.output))
+        return outs
+    if op in ("lstsq", "tikhonov_solve"):
+        b = np.asarray(args64[1], dtype=np.float64)
+        dt = np.float64 if prec.compute == "float64" else np.float32
+        rng = np.random.default_rng([seed, 19])
+        outs = []
+        for i in range(PATHS):
+            # ‖PAQy − Pb‖ = ‖A(Qy) − b‖ and ‖y‖ = ‖Qy‖: x = Q·y on every signed-permutation path
+            P = np.eye(A.shape[0]) if i == 0 else _signed_perm(A.shape[0], rng)
+            Q = np.eye(A.shape[1]) if i == 0 else _signed_perm(A.shape[1], rng)
+            Ap, bp = round_to(P @ A @ Q, prec.compute).astype(dt), round_to(P @ b, prec.compute).astype(dt)
+            if op == "tikhonov_solve":
+                n = A.shape[1]
+                Ap = np.vstack([Ap, np.sqrt(dt(params["lam"])) * np.eye(n, dtype=dt)])
+                bp = np.vstack([bp, np.zeros((n, bp.shape[1]), dtype=dt)])
+            with np.errstate(all="ignore"):
+                try:
+                    y = np.linalg.lstsq(Ap, bp, rcond=None)[0]
+                except np.linalg.LinAlgError:
+                    continue
+            outs.append(round_to(round_to(Q @ np.asarray(y, dtype=np.float64), prec.compute), prec.output))
+        return outs
     if op == "solve":
         b = np.asarray(args64[1], dtype=np.float64)
         dt = np.float64 if prec.compute == "float64" else np.float32

@@ -28,7 +28,7 @@ from matspec.validate.inputs import LAYOUTS, adversarial_cases, input_strategy
 from matspec.validate.judge import OpJudge, _fnum
 from matspec.validate.kernels import kernel_name, parse_assignment
 from matspec.validate.precision import DTYPES, Precision
-from matspec.validate.ops import FRAMEWORKS, OP_PARAMS, OPS, arg_names
+from matspec.validate.ops import FRAMEWORKS, OP_PARAMS, OPS, arg_names, prepare_args
 from matspec.validate.runner import CallResult, KernelRunner
 
 # The oracle is pure Python: an SVD at 60 digits costs ≈ 0.07 s at n = 8, growing like n³.
@@ -241,6 +241,22 @@ class Validator:
             except (ValueError, TypeError) as exc:
                 raise UsageError(f"{exc} (--param lo=LO --param hi=HI)") from None
             p["lo"], p["hi"] = float(lo), float(hi)
+        if op == "cond":
+            from matspec.implementations.base import COND_KINDS
+
+            if isinstance(p.get("kind"), int) and not isinstance(p.get("kind"), bool):
+                p["kind"] = str(p["kind"])
+            if p.get("kind") == "f":
+                p["kind"] = "fro"
+            if p.get("kind") not in COND_KINDS:
+                raise UsageError(f"cond needs --param kind=K with K in {', '.join(COND_KINDS)}")
+        if op == "tikhonov_solve":
+            from matspec.implementations.base import check_lam
+
+            try:
+                p["lam"] = check_lam(p.get("lam"))
+            except ValueError as exc:
+                raise UsageError(f"{exc} (--param lam=LAMBDA)") from None
         if op == "newton_schulz":
             from matspec.implementations.newton_schulz import SCHEDULES
 
@@ -324,7 +340,7 @@ class Validator:
         if Y is None:
             return f"returned non-floating dtype {out['dtype']}"
         bad = int(np.size(Y) - np.count_nonzero(np.isfinite(Y)))
-        if bad:
+        if bad and not (self.op == "cond" and np.size(Y) == 1 and float(np.asarray(Y).reshape(())) == math.inf):
             return f"returned NaN/Inf in {bad} of {np.size(Y)} entries"
         return None
 
@@ -390,11 +406,9 @@ class Validator:
                          inputs_repr=", ".join(f"{k}={v!r}" for k, v in inputs.items()) + ("" if layout == "contiguous" else f", layout={layout}"),
                          state="ok", replay=self.replay_command(ij))
         try:
-            args64 = []
-            for name in names:
-                X, _ = inputs[name].to_numpy(np.float64)
-                args64.append(round_to_dtype(X, self.dtype))
-        except InputError as exc:
+            raw = prepare_args(self.op, [inputs[name].to_numpy(np.float64)[0] for name in names])
+            args64 = [round_to_dtype(X, self.dtype) for X in raw]
+        except (InputError, ValueError) as exc:
             res.state, res.reason = "skipped", f"input not representable: {exc}"
             return res
         # the oracle's view is fixed here, before any kernel sees the input: read-only
@@ -518,7 +532,8 @@ class Validator:
         if self.op == "matmul":
             return {"A": MatrixSpec(k, k, log10_kappa=1, log10_scale=round(s / 2, 4), seed=31),
                     "B": MatrixSpec(k, k, log10_kappa=1, log10_scale=round(s / 2, 4), seed=33)}
-        if self.op == "solve":
+        if self.op in ("solve", "lstsq", "tikhonov_solve"):
+            # A and b scaled together: x is unchanged (solve, lstsq), or nearly (tikhonov: λ is absolute)
             return {"A": MatrixSpec(k, k, log10_kappa=1, log10_scale=s, seed=31),
                     "b": ArraySpec.column([x * 10.0 ** s for x in (1.0, -2.0, 0.5, 3.0)[:k]])}
         if family == "tall":
@@ -529,7 +544,8 @@ class Validator:
     def _locate_scale_range(self):
         from matspec.validate.working_range import locate
 
-        families = ["square"] if self.op in ("matmul", "solve") else ["square", "tall"]
+        families = (["square"] if self.op in ("matmul", "solve", "lstsq", "tikhonov_solve", "cond", "eigvalsh")
+                    else ["square", "tall"])
         if self.op == "norm" and self.op_params.get("kind") == "kyfan":
             families = ["square"]
 
