@@ -97,6 +97,9 @@ def _worker_env(compile_dir: Optional[str]) -> dict:
         env.setdefault("TRITON_CACHE_DIR", os.path.join(compile_dir, "triton"))
     # inductor's default compile pool would outlive each call as child processes
     env.setdefault("TORCHINDUCTOR_COMPILE_THREADS", "1")
+    # OpenMP threads spin for up to ~200 ms after each parallel region by default: between calls
+    # they took the CPU matspec's own process needed (12 ms per call instead of 1 on 2 cores)
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     return env
 
 
