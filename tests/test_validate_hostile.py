@@ -97,6 +97,10 @@ PLUGIN_SUITE = textwrap.dedent("""
         kernel = lambda A: fn(A)  # a closure: shipped by value to the isolated worker
         matspec_validate("msign", kernel, examples=0, timeout=1, warmup_timeout=10)
 
+    @pytest.mark.parametrize("name", {module_names!r})
+    def test_module_function(matspec_validate, name):
+        matspec_validate("msign", getattr(hostile, name), examples=0, timeout=1, warmup_timeout=10)
+
     def test_after():
         pass  # must still run: no kernel can end the session
 """)
@@ -105,12 +109,15 @@ PLUGIN_SUITE = textwrap.dedent("""
 def test_hostile_closures_via_plugin_never_end_a_run_green(pytester, profile):
     """The high-severity case of the issue: a closure calling os._exit(0) used to end a plain
     `pytest` run with exit 0 and no output.  Run in a real subprocess, so the exit status is
-    pytest's own."""
+    pytest's own.  Closures and module-level function objects both go through the plugin."""
     names = _selected(DEFAULT_PLUGIN, profile)
-    pytester.makepyfile(test_user=PLUGIN_SUITE.format(kdir=str(K), names=names))
-    res = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "-p", "no:xdist", timeout=600)
-    fails = [n for n in names if HOSTILE[n][1]]
-    res.assert_outcomes(passed=1 + len(names) - len(fails), failed=len(fails))
+    # module functions through the plugin: every kernel under heavy, one by default
+    module_names = list(HOSTILE) if profile in ("heavy", "large") else ["exits"]
+    pytester.makepyfile(test_user=PLUGIN_SUITE.format(kdir=str(K), names=names, module_names=module_names))
+    res = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "-p", "no:xdist", timeout=900)
+    fails = [n for n in names if HOSTILE[n][1]] + [n for n in module_names if HOSTILE[n][1]]
+    total = len(names) + len(module_names)
+    res.assert_outcomes(passed=1 + total - len(fails), failed=len(fails))
     assert res.ret == 1
     out = res.stdout.str()
     for n in fails:
