@@ -30,14 +30,19 @@ def _set_pdeathsig(sig: int) -> bool:
         return False
 
 
-def die_with_parent(parent_pid: int | None = None, poll_s: float = 0.5, on_exit=None) -> None:
+def die_with_parent(parent_pid: int | None = None, poll_s: float = 0.5, on_exit=None, pdeathsig: bool = True) -> None:
     """Arrange for this process to exit when `parent_pid` (default: the current parent) is
     gone.  Safe to call more than once.
 
     Without `on_exit` the kernel sends SIGKILL.  With it (a worker whose own children must go
     too), the kernel sends SIGTERM, handled by calling `on_exit()` and exiting; the watchdog
     does the same.  The handler runs between bytecodes of the main thread, so a kernel stuck
-    in C code that holds the GIL delays it — the one case where a worker can outlive matspec."""
+    in C code that holds the GIL delays it — the one case where a worker can outlive matspec.
+
+    PR_SET_PDEATHSIG fires when the *thread* that created this process ends, not its process:
+    a parent that starts workers from a short-lived thread (a test runner's, a user's thread
+    pool) would kill them while alive.  Such parents pass ``pdeathsig=False``: the watchdog,
+    which watches the process, then does the job alone."""
     parent = os.getppid() if parent_pid is None else parent_pid
 
     def leave(*_):
@@ -49,7 +54,8 @@ def die_with_parent(parent_pid: int | None = None, poll_s: float = 0.5, on_exit=
 
     if on_exit is not None:
         signal.signal(signal.SIGTERM, leave)
-    _set_pdeathsig(signal.SIGTERM if on_exit is not None else signal.SIGKILL)
+    if pdeathsig:
+        _set_pdeathsig(signal.SIGTERM if on_exit is not None else signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl took effect
         leave()
 

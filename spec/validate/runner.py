@@ -137,7 +137,11 @@ class KernelRunner:
             except OSError:
                 self._compile_dir = None
         parent_sock, child_sock = socket.socketpair()
-        cmd = [sys.executable, "-m", "matspec.validate.worker", str(child_sock.fileno()), str(os.getpid())]
+        # PR_SET_PDEATHSIG follows the creating thread: only a main-thread parent may use it
+        # (procutil.die_with_parent); from any other thread the watchdog alone watches matspec
+        main = threading.current_thread() is threading.main_thread()
+        cmd = [sys.executable, "-m", "matspec.validate.worker", str(child_sock.fileno()), str(os.getpid()),
+               "pdeathsig" if main else "no-pdeathsig"]
         try:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                          pass_fds=(child_sock.fileno(),), start_new_session=True,

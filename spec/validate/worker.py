@@ -260,6 +260,7 @@ def main(argv=None) -> int:  # pragma: no cover - runs in the child; exercised b
 
     argv = sys.argv[1:] if argv is None else argv
     fd, parent = int(argv[0]), int(argv[1])
+    pdeathsig = len(argv) < 3 or argv[2] != "no-pdeathsig"
 
     def kill_own_children():  # the kernel's children (setsid'd ones too) go with the worker
         from matspec.procutil import descendants
@@ -270,7 +271,7 @@ def main(argv=None) -> int:  # pragma: no cover - runs in the child; exercised b
             except OSError:
                 pass
 
-    die_with_parent(parent, on_exit=kill_own_children)
+    die_with_parent(parent, on_exit=kill_own_children, pdeathsig=pdeathsig)
     conn = Connection(fd)
     fn = None
     framework = device = None
