@@ -339,11 +339,14 @@ def spec_from_json(d: dict):
     kind = d.get("type")
     if kind not in SPEC_TYPES:
         import matspec.gallery  # noqa: F401 - GallerySpec registers itself on import
+        import matspec.sized  # noqa: F401 - SizedSpec and BatchSpec too
     if kind not in SPEC_TYPES:
         raise InputError(f"unknown input type {kind!r}; known: {', '.join(sorted(SPEC_TYPES))}")
     fields = {k: v for k, v in d.items() if k != "type"}
     if kind == "array":
         return ArraySpec(tuple(tuple(float(x) for x in r) for r in fields["rows"]))
+    if hasattr(SPEC_TYPES[kind], "from_json"):
+        return SPEC_TYPES[kind].from_json(d)
     return SPEC_TYPES[kind](**fields)
 
 

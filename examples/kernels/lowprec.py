@@ -23,17 +23,20 @@ PE_SAFETY = 1.01
 
 
 def _prescale(X):
-    """Multiply by a power of two (exact in every format) that brings max|x_ij| into [1/2, 1):
-    the norm that follows then neither overflows nor underflows, at any scale."""
-    s = X.abs().max().float()
-    if s == 0 or not torch.isfinite(s):
-        return X
-    return torch.ldexp(X, torch.tensor(-int(torch.frexp(s).exponent), dtype=torch.int32)).to(X.dtype)
+    """Multiply each matrix (of a batch: each member) by a power of two (exact in every format)
+    that brings its max|x_ij| into [1/2, 1): the norm that follows then neither overflows nor
+    underflows, at any scale."""
+    s = X.abs().float().amax(dim=(-2, -1), keepdim=True)
+    e = torch.frexp(torch.where((s > 0) & torch.isfinite(s), s, torch.ones_like(s))).exponent
+    return torch.ldexp(X.float(), -e).to(X.dtype)
+
+
+def _norm(X):
+    """The Frobenius norm of each matrix of a batch (kept broadcastable), accumulated in float32."""
+    return X.float().norm(dim=(-2, -1), keepdim=True).to(X.dtype)
 
 
 def _iterate(G, coeffs, compute=None, eps=1e-30, safety=1.0, transpose_back=True, cast_first=None, prescale=True):
-    if prescale and G.abs().max() == 0:
-        return torch.zeros_like(G)  # msign(0) = 0 (and 0/(0 + eps) is 0/0 once eps underflows)
     X = G.to(cast_first) if cast_first is not None else G
     if prescale:  # in the input's dtype, before the cast: a float16 cast of |g| > 65504 is inf
         X = _prescale(X)
@@ -41,7 +44,11 @@ def _iterate(G, coeffs, compute=None, eps=1e-30, safety=1.0, transpose_back=True
     tall = X.shape[-2] > X.shape[-1]
     if tall:
         X = X.mT
-    X = X / (X.norm() * safety + eps)
+    if prescale:
+        n = _norm(X)  # per matrix; a zero matrix stays 0 (msign(0) = 0), never 0/0 once eps underflows
+        X = X / torch.where(n > 0, n * safety, torch.ones_like(n))
+    else:
+        X = X / (X.norm() * safety + eps)  # the planted kernels' way: one norm, an eps
     for a, b, c in coeffs:
         A = X @ X.mT
         B = b * A + c * (A @ A)
@@ -63,13 +70,12 @@ def polar_express(G, compute=None):
 
 def cubic_to_convergence(G, compute=None, max_steps=60):
     """X ← 1.5X − 0.5XXᵀX until the arithmetic stops changing X."""
-    if G.abs().max() == 0:
-        return torch.zeros_like(G)
     X = _prescale(G).to(getattr(torch, compute) if compute else G.dtype)
     tall = X.shape[-2] > X.shape[-1]
     if tall:
         X = X.mT
-    X = X / (X.norm() + 1e-30)
+    n = _norm(X)
+    X = X / torch.where(n > 0, n, torch.ones_like(n))
     for _ in range(max_steps):
         Xn = 1.5 * X - 0.5 * (X @ X.mT) @ X
         if torch.equal(Xn, X):
@@ -87,20 +93,19 @@ def gram_newton_schulz(G, compute="float16", coeffs=None, restart=2):
     (the Gram's rounding would otherwise compound through every later step)."""
     coeffs = coeffs or [MUON] * 5
     dt = getattr(torch, compute) if compute else G.dtype
-    if G.abs().max() == 0:
-        return torch.zeros_like(G)
     X = _prescale(G)  # before the cast (and the float16 norm would overflow at 256 otherwise)
     tall = X.shape[-2] > X.shape[-1]
     if tall:
         X = X.mT
-    X = (X.float() / X.float().norm()).to(dt)
+    n = X.float().norm(dim=(-2, -1), keepdim=True)
+    X = (X.float() / torch.where(n > 0, n, torch.ones_like(n))).to(dt)
     k = X.shape[-2]
     eye = torch.eye(k, dtype=dt)
     for chunk in (coeffs[:restart], coeffs[restart:]):
         if not chunk:
             continue
         R = X @ X.mT
-        Q = eye.clone()
+        Q = eye.expand_as(R).clone()
         for a, b, c in chunk:
             P = a * eye + b * R + c * (R @ R)
             Q = P @ Q
@@ -169,3 +174,56 @@ def misaligned_10x(G, compute=None):
         return Y
     S = S * (10 * max(mis, 2.0 ** -9 * float(Y.double().norm())) / float(S.norm()))
     return (torch.matrix_exp(S) @ Y.double()).to(G.dtype)
+
+
+# -- planted bugs that live only at size -------------------------------------------------------
+
+def batch_normalised_as_a_whole(G, compute=None):
+    """Muon on a batch, normalised by the norm of the whole batch instead of each matrix: right for
+    one matrix (every 2-D test), wrong for a batch whose members differ in scale."""
+    s = G.abs().float().max()  # the bug, twice: one scale and one norm for the whole batch
+    e = int(torch.frexp(s).exponent) if s > 0 and torch.isfinite(s) else 0
+    X = torch.ldexp(G.float(), torch.tensor(-e)).to(getattr(torch, compute) if compute else G.dtype)
+    tall = X.shape[-2] > X.shape[-1]
+    if tall:
+        X = X.mT
+    n = X.float().norm()  # dim=(-2, -1), keepdim=True was meant
+    X = X / (n if n > 0 else torch.ones(())).to(X.dtype)
+    for a, b, c in [MUON] * 5:
+        A = X @ X.mT
+        X = a * X + (b * A + c * (A @ A)) @ X
+    if tall:
+        X = X.mT
+    return X.to(G.dtype)
+
+
+def _tiled_matmul(A, B, tile=128):
+    """A @ B by column tiles of B — the last partial tile forgotten (n % tile columns stay 0)."""
+    out = torch.zeros(A.shape[:-1] + (B.shape[-1],), dtype=A.dtype)
+    full = (B.shape[-1] // tile) * tile
+    for j in range(0, full, tile):
+        out[..., j:j + tile] = A @ B[..., j:j + tile]
+    if full == 0:  # smaller than one tile: a single untiled product (why 8×8 tests pass)
+        out = A @ B
+    return out
+
+
+def drops_last_partial_tile(G, compute=None):
+    """Muon whose X-update is a tiled product that drops the last partial tile of columns."""
+    X = _prescale(G).to(getattr(torch, compute) if compute else G.dtype)
+    tall = X.shape[-2] > X.shape[-1]
+    if tall:
+        X = X.mT
+    X = X / (X.norm() + 1e-30)
+    for a, b, c in [MUON] * 5:
+        A = X @ X.mT
+        X = a * X + _tiled_matmul(b * A + c * (A @ A), X)
+    if tall:
+        X = X.mT
+    return X.to(G.dtype)
+
+
+def wrong_path_above_256(G, compute=None):
+    """Muon with a 'fast path' for matrices wider than 256 columns that runs 3 steps instead of 5."""
+    steps = 3 if G.shape[-1] > 256 else 5
+    return _iterate(G, [MUON] * steps, compute)

@@ -65,7 +65,13 @@ def add_parser(sub) -> None:
                    help="a kernel that writes to its input: report it (warn, default), fail the case, or allow it")
     v.add_argument("--calls-per-input", type=int, choices=(1, 2), default=2,
                    help="2 (default): each input is given twice and non-determinism reported; 1: once")
-    v.add_argument("--max-dim", type=positive_int, default=DEFAULT_MAX_DIM)
+    v.add_argument("--max-dim", type=positive_int, default=DEFAULT_MAX_DIM,
+                   help="largest side of the default drawn inputs (ignored with --shape)")
+    v.add_argument("--shape", action="append", default=[], metavar="MxN|BxMxN",
+                   help="draw inputs of this shape (repeatable; with its tile neighbours M±1, N±1), e.g. "
+                        "--shape 1024x1024 --shape 768x3072 --shape 4x256x256")
+    v.add_argument("--batch", type=positive_int, default=1,
+                   help="a leading batch dimension for every --shape: each member drawn and judged on its own")
     v.add_argument("--scale-range", type=_scale_range, default=None, metavar="LO,HI",
                    help="narrow input scales (log10 of ‖A‖₂, fractional decades allowed) to 1eLO..1eHI, inside the "
                         "dtype's range (msign is scale invariant: only narrow on purpose)")
@@ -119,7 +125,7 @@ def cmd_validate(args) -> int:
                       examples=args.examples, seed=args.seed, timeout=args.timeout, warmup_timeout=args.warmup_timeout,
                       max_dim=args.max_dim, scale_range=args.scale_range, input_mutation=args.input_mutation,
                       repeat=args.calls_per_input, compute_dtype=args.compute_dtype, accumulate=args.accumulate,
-                      schedule=args.schedule, steps=args.steps)
+                      schedule=args.schedule, steps=args.steps, shapes=args.shape or None, batch=args.batch)
         if replay is not None:
             cr = v.replay(replay)
             print(f"{args.op} {kernel_name(v.kernel)} [{v.dtype}] contract {v.contract.spec()} on {cr.inputs_repr}: {cr.state}")

@@ -15,6 +15,13 @@ class Contract:
     lo: float = 1.0
     hi: float = 1.0
     floor: Optional[float] = None
+    floor_of: str = "sigma1"  # the floor is a fraction of σ₁ ('floor=F') or of ‖A‖_F ('floor_fro=F')
+
+    def floor_cut(self, sigma1: float, fro: float) -> float:
+        """The σ below which input directions are exempt (0 without a floor)."""
+        if self.floor is None:
+            return 0.0
+        return self.floor * (fro if self.floor_of == "fro" else sigma1)
 
     def describe(self, op: str) -> str:
         if self.kind == "exact":
@@ -33,7 +40,8 @@ class Contract:
              f"misalignment within {self._factor()}× the worst rounding path of matspec's own kernels of the family "
              f"at the kernel's precision)")
         if self.floor is not None:
-            s += (f"; input singular values ≤ {self.floor:g}·σ₁ are exempt from the lower bound "
+            of = "‖A‖_F" if self.floor_of == "fro" else "σ₁"
+            s += (f"; input singular values ≤ {self.floor:g}·{of} are exempt from the lower bound "
                   f"(output there only needs σ ≤ {self.hi:g}) — user-stated exemption")
         else:
             s += "; no input singular value is exempt (rank-deficient directions must also land in the band)"
@@ -44,7 +52,7 @@ class Contract:
             return "exact"
         s = f"band:{self.lo:g},{self.hi:g}"
         if self.floor is not None:
-            s += f",floor={self.floor:g}"
+            s += f",{'floor_fro' if self.floor_of == 'fro' else 'floor'}={self.floor:g}"
         return s
 
     @staticmethod
@@ -69,16 +77,21 @@ def parse_contract(text: str, op: str) -> Contract:
         if "products" in opts:
             raise UsageError("band option 'products' is gone: the misalignment allowance is measured on matspec's "
                              "own kernels at the kernel's precision, no count to state (docs/validate.md)")
+        if "floor" in opts and "floor_fro" in opts:
+            raise UsageError("band takes one floor: floor=F (a fraction of σ₁) or floor_fro=F (of ‖A‖_F)")
         try:
             lo, hi = float(nums[0]), float(nums[1])
-            floor = float(opts.pop("floor")) if "floor" in opts else None
+            floor_of = "fro" if "floor_fro" in opts else "sigma1"
+            floor = float(opts.pop("floor_fro" if floor_of == "fro" else "floor")) if (
+                "floor" in opts or "floor_fro" in opts) else None
         except ValueError as exc:
             raise UsageError(f"bad band contract {text!r}: {exc}") from None
         if opts:
-            raise UsageError(f"unknown band option(s) {', '.join(opts)}; known: floor")
+            raise UsageError(f"unknown band option(s) {', '.join(opts)}; known: floor, floor_fro")
         if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo <= hi):
             raise UsageError(f"band needs finite 0 <= LO <= HI, got {lo}, {hi}")
         if floor is not None and not (0 <= floor < 1):
-            raise UsageError(f"band floor is a fraction of σ₁ in [0, 1), got {floor}")
-        return Contract("band", lo, hi, floor)
-    raise UsageError(f"unknown contract {text!r}; choose 'exact' or (msign, newton_schulz) 'band:LO,HI[,floor=F]'")
+            raise UsageError(f"band floor is a fraction of {'‖A‖_F' if floor_of == 'fro' else 'σ₁'} in [0, 1), got {floor}")
+        return Contract("band", lo, hi, floor, floor_of)
+    raise UsageError(f"unknown contract {text!r}; choose 'exact' or (msign, newton_schulz) "
+                     "'band:LO,HI[,floor=F|floor_fro=F]'")

@@ -31,6 +31,10 @@ def judged_low(contract: Optional[Contract], max_dim: int, u_c: Optional[float])
     with no floor — 20× above where directions stop being knowable at the compute precision
     (σ ≈ u_c‖A‖_F ≤ u_c√r·σ₁)."""
     fl = contract.floor if contract is not None and contract.floor else None
+    if fl and contract.floor_of == "fro":
+        # a floor on ‖A‖_F: its worst case is one σ at F·‖A‖_F beside r − 1 at σ₁, i.e. at
+        # σ/σ₁ = F·√(r − 1) (to first order in F)
+        return min(fl * 1.01 * math.sqrt(max(max_dim - 1, 1)), 0.5)
     return fl * 1.01 if fl else max(20 * (u_c or 2.0 ** -53) * math.sqrt(max(2, max_dim)), 1e-6)
 
 
@@ -152,7 +156,90 @@ def drawn_scale_range(op: str, params: dict, dtype: str, scale_range: Optional[t
     return dlo, dhi
 
 
-def input_strategy(op: str, params: dict, dtype: str, max_dim: int, scale_range: Optional[tuple[float, float]]):
+def with_neighbours(shapes: list) -> list:
+    """The given shapes and their tile neighbours (M ± 1, N ± 1): a kernel that drops the last
+    partial tile, or switches code paths at a multiple of 128, fails on 129 or 127 and passes on
+    128.  Sizes are never bisected (a tiling bug is not monotone in n)."""
+    out = []
+    for b, m, n in shapes:
+        for dm, dn in ((0, 0), (1, 1), (-1, -1), (1, -1), (-1, 1)):
+            sh = (b, m + dm, n + dn)
+            if min(sh[1:]) >= 1 and sh not in out:
+                out.append(sh)
+    return out
+
+
+def sized_strategy(op: str, shapes: list, dom, small_max: int):
+    """Drawn inputs at the user's shapes (and their tile neighbours): each matrix — each member
+    of a batch, independently — draws its own mode, κ (continuous), scale and seed; an exact
+    MatrixSpec up to `small_max` (the oracle judges it), a SizedSpec beyond."""
+    from hypothesis import strategies as st
+
+    from matspec.inputs import MODES, ArraySpec
+    from matspec.sized import BatchSpec, matrix_spec
+    from matspec.strategies import SEEDS, log10_kappas, log10_scales
+
+    grid = with_neighbours(shapes)
+
+    @st.composite
+    def build(draw):
+        b, m, n = draw(st.sampled_from(grid))
+
+        def member(mm, nn):
+            usable = [md for md in MODES if not (md == "rank_deficient" and (min(mm, nn) == 1 or op in ("solve", "cond")))]
+            mode = draw(st.sampled_from(usable))
+            rank = draw(st.integers(0, min(mm, nn) - 1)) if mode == "rank_deficient" else None
+            return matrix_spec(mm, nn, small_max, mode=mode, log10_kappa=draw(log10_kappas(dom, True)),
+                               log10_scale=draw(log10_scales(dom)), seed=draw(SEEDS), rank=rank)
+
+        A = member(m, n) if b == 1 else BatchSpec(tuple(member(m, n) for _ in range(b)))
+        d = {"A": A, "layout": draw(layouts())}
+        if op == "matmul":
+            d["B"] = member(n, n)
+        if op in ("solve", "lstsq", "tikhonov_solve"):
+            d["b"] = (ArraySpec.column([((-1.0) ** i) * (1 + i % 7) for i in range(m)]) if m <= small_max
+                      else matrix_spec(m, 1, small_max, seed=draw(SEEDS)))
+        return d
+
+    return build()
+
+
+def sized_cases(op: str, shapes: list, contract: Optional[Contract], u_c: float, small_max: int,
+                window: Optional[tuple]) -> list[tuple[str, dict]]:
+    """Gallery cases at each user shape: a spectrum sweep over the judged range (and, for a band
+    contract, the floor's worst case), a strided (non-contiguous) view, and — for a batch — members
+    at different scales and spectra, which a kernel normalising the batch as a whole fails."""
+    from matspec.sized import BatchSpec, matrix_spec
+
+    out = []
+    lo_w, hi_w = (window if window is not None else (-3, 3))
+    for b, m, n in shapes:
+        r = min(m, n)
+        band = contract is not None and contract.kind == "band" and op in ("msign", "newton_schulz")
+        lk = round(-math.log10(judged_low(contract, r, u_c)), 4) if band else 3.0
+        at = f"{m}x{n}"
+        sweep = matrix_spec(m, n, small_max, mode="geometric", log10_kappa=lk, seed=41)
+        nb = f"{m + 1}x{n + 1}"  # a tile neighbour: a kernel that drops the last partial tile fails here
+        cases = [(f"spectrum sweep at {at}", {"A": sweep}),
+                 (f"spectrum sweep at {nb}", {"A": matrix_spec(m + 1, n + 1, small_max, mode="geometric",
+                                                                log10_kappa=lk, seed=44)}),
+                 (f"strided view at {at}", {"A": matrix_spec(m, n, small_max, mode="log_uniform", log10_kappa=2, seed=42),
+                                             "layout": "strided"})]
+        if band:
+            cases.append((f"one small sigma at {at}", {"A": matrix_spec(m, n, small_max, mode="one_small",
+                                                                         log10_kappa=lk, seed=43)}))
+        if b > 1:
+            scales = [lo_w + (hi_w - lo_w) * k / max(b - 1, 1) for k in range(b)]
+            modes = ["geometric", "one_large", "log_uniform", "arithmetic"]
+            members = tuple(matrix_spec(m, n, small_max, mode=modes[k % 4], log10_kappa=1 + k % 3,
+                                        log10_scale=round(scales[k], 2), seed=50 + k) for k in range(b))
+            cases.append((f"batch of {b} at {at}, different scales and spectra", {"A": BatchSpec(members)}))
+        out += cases
+    return out
+
+
+def input_strategy(op: str, params: dict, dtype: str, max_dim: int, scale_range: Optional[tuple[float, float]],
+                   shapes: Optional[list] = None, small_max: int = 64):
     from hypothesis import strategies as st
 
     from matspec.implementations.base import Domain
@@ -160,6 +247,8 @@ def input_strategy(op: str, params: dict, dtype: str, max_dim: int, scale_range:
 
     lo, hi = drawn_scale_range(op, params, dtype, scale_range)
     dom = Domain(max_dim=max_dim, log10_scale=(lo, hi))
+    if shapes:
+        return sized_strategy(op, shapes, dom, small_max)
     if op == "matmul":
         return st.tuples(pairs_for_product(dom), layouts()).map(lambda t: {"A": t[0][0], "B": t[0][1], "layout": t[1]})
     if op in ("solve", "lstsq", "tikhonov_solve"):

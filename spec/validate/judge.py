@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from matspec.validate.contracts import Contract
+from matspec.tolerance import gamma as gamma_
 from matspec.validate.precision import Precision
 from matspec.validate.errors import UsageError
 from matspec.validate.ops import BAND_OPS, out_shape
@@ -92,12 +93,24 @@ class OpJudge:
         return out_shape(self.op, [a.shape for a in args64])
 
     # -- oracle ---------------------------------------------------------------------
+    def tier_for(self, args64) -> str:
+        """'certified' (the mpmath / python-flint oracle) where it is affordable — every kernel up
+        to ORACLE_MAX, float64 kernels up to CERTIFIED_MAX (no float64 reference could judge
+        them) — else 'float64' (judge64's a-posteriori tier)."""
+        from matspec.validate.judge64 import CERTIFIED_MAX, ORACLE_MAX
+
+        big = max(max(a.shape[-2:]) if a.ndim >= 2 else a.shape[0] for a in args64)
+        limit = CERTIFIED_MAX if self.prec.u_c < 2.0 ** -30 else ORACLE_MAX
+        return "certified" if big <= limit else "float64"
+
     def prepare(self, args64) -> dict:
         import mpmath
 
         from matspec import oracles as O
         from matspec.oracles import mp as OM
 
+        if self.tier_for(args64) == "float64":
+            return self._prepare64(args64)
         A = _mp(args64[0])
         m, n = A.rows, A.cols
         ref: dict = {"m": m, "n": n, "fro": _mp_fro(A), "args64": args64}
@@ -417,7 +430,7 @@ class OpJudge:
             Y = _mp(Y64)
             # determined directions: σ_i certified above the user's floor and above the
             # kernel's backward error Eb (below it no kernel at this dtype can know them)
-            cut = max((c.floor or 0) * (s[0] + sb[0]), mpmath.mpf(Eb))
+            cut = max(mpmath.mpf(c.floor_cut(_fnum(s[0] + sb[0]), _fnum(ref["fro"]) * (1 + 1e-12))), mpmath.mpf(Eb))
             C = [i for i in range(k) if s[i] - sb[i] > 0 and s[i] - sb[i] > cut]
             X = [i for i in range(k) if i not in C]
             lo_x = 0.0 if c.floor is not None else c.lo
@@ -476,7 +489,7 @@ class OpJudge:
         sb = ref["svd"].sigma_bounds
         c = self.contract
         k = len(s)
-        cut = max(_fnum((c.floor or 0) * (s[0] + sb[0])) if k else 0.0, Eb)
+        cut = max(c.floor_cut(_fnum(s[0] + sb[0]), _fnum(ref["fro"]) * (1 + 1e-12)) if k else 0.0, Eb)
         C = [i for i in range(k) if s[i] - sb[i] > 0 and _fnum(s[i] - sb[i]) > cut]
         if not exact:
             U = np.array([[float(U[i, j]) for j in range(U.cols)] for i in range(U.rows)])
@@ -622,6 +635,8 @@ class OpJudge:
         det["misalignment_classes"] = table
         if C and s[0] > 0:  # the σ/σ₁ range this example judged (the run's coverage is built from it)
             det["judged_sigma_over_sigma1"] = [float(min(s[i] for i in C) / s[0]), float(max(s[i] for i in C) / s[0])]
+            fro_ = _fnum(ref["fro"])  # and what a Frobenius-normalising kernel saw: x = σ/‖A‖_F
+            det["judged_x"] = [float(min(s[i] for i in C) / fro_), float(max(s[i] for i in C) / fro_)]
         det["reference_paths"] = len(paths)
         det["allowed_misalignment"] = math.sqrt(sum(r_["allowed"] ** 2 for r_ in table if r_["judged"]))
         shown = self._output_summary(ref, det)
@@ -660,6 +675,191 @@ class OpJudge:
         return "; ".join(parts)
 
     # -- exact contract ------------------------------------------------------------------------
+    # -- the float64 tier (sizes beyond the oracle) -------------------------------------------
+    def _prepare64(self, args64) -> dict:
+        import mpmath
+
+        from matspec.validate.judge64 import SVD64
+
+        A = np.asarray(args64[0], dtype=np.float64)
+        m, n = A.shape
+        big = float(np.max(np.abs(A))) if A.size else 0.0
+        fro = big * float(np.linalg.norm(A / big)) if big > 0 else 0.0
+        ref: dict = {"m": m, "n": n, "fro": mpmath.mpf(fro), "args64": args64, "tier": "float64"}
+        op = self.op
+        if op in ("svdvals", "msign", "newton_schulz") or (op == "norm" and self.params["kind"] in ("2", "nuc")):
+            ref["svd64"] = SVD64(A)
+        if op == "matmul":
+            B = np.asarray(args64[1], dtype=np.float64)
+            ref["value64"] = A @ B
+            ref["fro_b"] = mpmath.mpf(float(np.linalg.norm(B)))
+            # float64 GEMM, any summation order: ≤ γ_k(u₆₄)‖A‖_F‖B‖_F (Higham §3.5)
+            ref["ref_bound"] = gamma_(A.shape[1], 2.0 ** -53) * fro * float(np.linalg.norm(B))
+        return ref
+
+    def _unsupported64(self, ref):
+        return Judgement("undecided", None, None, f"{self.op} at {ref['m']}×{ref['n']}: beyond the certified oracle "
+                         f"(max dim {self._oracle_limit()}) and matspec has no float64 reference tier for this op yet",
+                         {"reference_tier": "none"})
+
+    def _oracle_limit(self) -> int:
+        from matspec.validate.judge64 import CERTIFIED_MAX, ORACLE_MAX
+
+        return CERTIFIED_MAX if self.prec.u_c < 2.0 ** -30 else ORACLE_MAX
+
+    def _judge64(self, ref, Y64) -> Judgement:
+        import mpmath
+
+        from matspec.validate.judge64 import REFERENCE_SHARE, tier_name
+
+        op = self.op
+        if op in BAND_OPS and self.contract.kind == "band":
+            return self._band_judge64(ref, Y64)
+        Y = np.asarray(Y64, dtype=np.float64)
+        if op == "svdvals":
+            sv = ref["svd64"]
+            err = float(np.max(np.abs(np.sort(Y)[::-1] - sv.s))) if Y.size else 0.0
+            if not np.all(np.diff(Y) <= 0):
+                err = float(np.max(np.abs(Y - sv.s)))
+            bound, det = sv.e_sigma, {"kernel_sigma_1": float(Y[0]) if Y.size else None, "oracle_sigma_1": float(sv.s[0])}
+        elif op == "norm" and self.params["kind"] in ("2", "fro"):
+            y = float(Y.reshape(()))
+            if self.params["kind"] == "2":
+                v, bound = float(ref["svd64"].s[0]), ref["svd64"].e_sigma
+            else:
+                v = float(ref["fro"])
+                bound = gamma_(ref["m"] * ref["n"] + 2, 2.0 ** -53) * v  # the scaled float64 sum of squares
+            err, det = abs(y - v), {"kernel": y, "oracle": v}
+            ref["value"] = mpmath.mpf(v)
+        elif op == "matmul":
+            err = float(np.linalg.norm(Y - ref["value64"]))
+            bound, det = ref["ref_bound"], {"oracle_norm": float(np.linalg.norm(ref["value64"]))}
+        else:
+            return self._unsupported64(ref)
+        with np.errstate(all="ignore"):
+            prob, why_p = self.allowed(ref, lambda k: self.prec.gamma_prob(k, self.lam))
+            worst, why_w = self.allowed(ref)
+        det.update(reference_bound=bound, allowed_probabilistic=prob, allowed_worst_case=worst)
+        if why_p:
+            det["reference_tier"] = tier_name(False)
+            return Judgement("undecided", err, None, why_p, det)
+        if bound > REFERENCE_SHARE * prob:
+            det["reference_tier"] = tier_name(False)
+            return Judgement("undecided", err, None, f"reference not accurate enough: its a-posteriori bound {bound:.3g} "
+                             f"exceeds 1/100 of the allowance {prob:.3g}", det)
+        det["reference_tier"] = tier_name(False, bound, prob)
+        if err <= prob + bound:
+            return Judgement("ok", err, prob, "", det)
+        if not why_w and worst is not None and math.isfinite(worst) and err > worst + bound:
+            return Judgement("fail", err, worst, f"error exceeds the worst-case bound ({self._exact_summary(det)})", det)
+        from matspec.validate.reference import PATH_FACTOR, reference_outputs
+
+        paths = [P for P in reference_outputs(op, self.params, ref["args64"], self.prec, "exact")
+                 if P is not None and np.all(np.isfinite(P))]
+        if not paths:
+            return Judgement("undecided", err, None, f"error {err:.3g} above the probabilistic allowance {prob:.3g}, "
+                             f"not provably wrong, and no reference path at {self.prec.compute} to confirm", det)
+        if op == "svdvals":
+            perr = [float(np.max(np.abs(np.asarray(P) - ref["svd64"].s))) for P in paths]
+        elif op == "matmul":
+            perr = [float(np.linalg.norm(np.asarray(P) - ref["value64"])) for P in paths]
+        else:
+            perr = [abs(float(np.asarray(P).reshape(())) - float(ref["value"])) for P in paths]
+        cap = max(prob, PATH_FACTOR * max(perr)) + bound
+        det.update(reference_path_errors=perr, allowed_by_reference_paths=cap)
+        if err <= cap:
+            return Judgement("ok", err, cap, "", det)
+        return Judgement("fail", err, cap, f"error exceeds the probabilistic allowance {prob:.3g} and {PATH_FACTOR:g}× "
+                         f"the worst of {len(perr)} rounding paths of matspec's reference at {self.prec.compute} "
+                         f"({max(perr):.3g}) ({self._exact_summary(det)})", det)
+
+    def _band_judge64(self, ref, Y64) -> Judgement:
+        """The band contract at size, on the float64 tier (module judge64): the same two
+        measures as :meth:`band_judge`, from a float64 SVD of A whose a-posteriori error e_σ
+        must be ≤ 1/100 of what it judges."""
+        from matspec.validate.judge64 import REFERENCE_SHARE, band_values, pair_buckets, tier_name
+        from matspec.validate.reference import PATH_FACTOR, reference_outputs
+
+        c, prec = self.contract, self.prec
+        sv = ref["svd64"]
+        Y = np.asarray(Y64, dtype=np.float64)
+        m, n = ref["m"], ref["n"]
+        r = min(m, n)
+        s, e = sv.s, sv.e_sigma
+        Eb = prec.u_c * sv.fro
+        cut = max(c.floor_cut(s[0] + e, sv.fro * (1 + 1e-12)), Eb)
+        C = [i for i in range(r) if s[i] - e > cut]
+        X = [i for i in range(r) if i not in C]
+        det: dict = {"determined_directions": len(C), "exempt_or_undetermined_directions": len(X),
+                     "reference_sigma_bound": e}
+        round_allow = prec.u_out * c.hi * math.sqrt(r)
+        # the band values depend on span(V_C) only; it moves by ≤ e_σ/gap (Wedin), gap = the
+        # distance of the determined σ from the rest — their error, relative: HI·2e_σ/gap.  What
+        # they decide is whether each value lies in [LO, HI]: the band is the kernel's slack, so the
+        # reference must be accurate to 1/100 of the band's half-width (and a value within the
+        # reference's error of an edge is not decided either way)
+        gap = (s[C[-1]] - (s[X[0]] if X else 0.0)) if C else 0.0
+        ref_err = 2 * c.hi * e / gap if gap > 0 else math.inf
+        slack = max((c.hi - c.lo) / 2, round_allow)
+        det["reference_band_bound"] = ref_err
+        if C and ref_err > REFERENCE_SHARE * slack:
+            det["reference_tier"] = tier_name(False)
+            return Judgement("undecided", None, None, f"reference not accurate enough: the band values' a-posteriori "
+                             f"bound {ref_err:.3g} exceeds 1/100 of the band's half-width {slack:.3g}", det)
+        d = band_values(sv, C, Y)
+        if C and any(abs(x - edge) <= ref_err for x in d for edge in (c.lo, c.hi)):
+            det["reference_tier"] = tier_name(False)
+            return Judgement("undecided", None, None, f"an output σ lies within the reference's error {ref_err:.3g} of "
+                             "a band edge: neither inside nor outside can be certified", det)
+        lo_x = 0.0 if c.floor is not None else c.lo
+        gaps = [max(c.lo - x, x - c.hi, 0.0) for x in d]
+        # the rest: the output on the complement of the determined directions, σ in [lo_x, HI]
+        UC, VC = sv.U[:, C], sv.Vt[C, :].T
+        rest = Y - UC @ (UC.T @ Y)
+        rest = rest - (rest @ VC) @ VC.T
+        small = rest if rest.shape[0] <= rest.shape[1] else rest.T
+        sr = np.sqrt(np.clip(np.linalg.eigvalsh(small @ small.T), 0, None))[::-1][: len(X)]
+        gaps += [max(lo_x - x, x - c.hi, 0.0) for x in sr]
+        oob = math.sqrt(sum(g * g for g in gaps))
+        det.update(output_sigma_on_input_vectors=[float(x) for x in d], output_sigma_exempt_block=[float(x) for x in sr],
+                   out_of_band=oob, allowed_out_of_band=round_allow)
+        if len(d):
+            det["diag_range"] = [float(min(d)), float(max(d))]
+            det["judged_sigma_over_sigma1"] = [float(s[C[-1]] / s[0]), float(s[C[0]] / s[0])]
+            det["judged_x"] = [float(s[C[-1]] / sv.fro), float(s[C[0]] / sv.fro)]
+        det["reference_tier"] = tier_name(False, ref_err, slack)
+        if oob > round_allow:
+            return Judgement("fail", oob, round_allow, f"singular values of the output outside the band [{c.lo:g}, {c.hi:g}] "
+                             f"({self._output_summary(ref, det)})", det)
+        kern = pair_buckets(sv.U, s, sv.Vt, C, Y)
+        hint = self.params.get("_schedule_hint")
+        paths = [P for P in reference_outputs(self.op, self.params, ref["args64"], prec, "band", schedule_hint=hint,
+                                              large=True) if P is not None and np.all(np.isfinite(P))]
+        pb = [pair_buckets(sv.U, s, sv.Vt, C, P) for P in paths]
+        floor_m = prec.u * float(np.linalg.norm(Y))
+        table, over = [], []
+        for key in sorted(kern, key=lambda k_: (k_ == "mixed", k_ if k_ != "mixed" else 0)):
+            meas = math.sqrt(kern[key])
+            refmax = max((math.sqrt(b.get(key, 0.0)) for b in pb), default=0.0)
+            allow = PATH_FACTOR * refmax + floor_m
+            row = {"class": key if key == "mixed" else f"σ_min(pair) in (1e-{key + 1}, 1e-{key}]·σ₁",
+                   "measured": meas, "reference_paths_max": refmax, "allowed": allow, "judged": True}
+            table.append(row)
+            if meas > allow:
+                over.append((meas / allow if allow > 0 else math.inf, row))
+        det.update(misalignment_classes=table, reference_paths=len(paths),
+                   misalignment=math.sqrt(sum(kern.values())),
+                   allowed_misalignment=math.sqrt(sum(r_["allowed"] ** 2 for r_ in table)))
+        if over:
+            _, row = max(over, key=lambda t: t[0])
+            return Judgement("fail", row["measured"], row["allowed"],
+                             f"output's singular vectors are not the input's: misalignment {row['measured']:.3g} in class "
+                             f"{row['class']} > allowed {row['allowed']:.3g} ({PATH_FACTOR:g}× the worst of {len(paths)} "
+                             f"rounding paths of matspec's reference at {prec.compute}) ({self._output_summary(ref, det)})", det)
+        if len(C) > 1 and not paths:
+            return Judgement("undecided", det["misalignment"], None, "no reference rounding path at this precision", det)
+        return Judgement("ok", max(oob, det["misalignment"]), det["allowed_misalignment"], "", det)
+
     def judge(self, ref, Y64) -> Judgement:
         """Exact contract.  The error is compared with the probabilistic allowance P (every
         γ_k → λ√k·u, Higham & Mary, λ from the run's false-alarm budget) and the worst-case
@@ -668,6 +868,19 @@ class OpJudge:
         example is confirmed against R rounding paths of matspec's own reference at the same
         precision: ok if within K× the worst of them, fails otherwise; undecided where matspec
         has no reference at that precision."""
+        import mpmath
+
+        from matspec.validate.reference import PATH_FACTOR, reference_outputs
+
+        if ref.get("tier") == "float64":
+            return self._judge64(ref, Y64)
+        j = self._judge_certified(ref, Y64)
+        from matspec.validate.judge64 import tier_name
+
+        j.detail.setdefault("reference_tier", tier_name(True))
+        return j
+
+    def _judge_certified(self, ref, Y64) -> Judgement:
         import mpmath
 
         from matspec.validate.reference import PATH_FACTOR, reference_outputs

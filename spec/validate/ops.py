@@ -7,6 +7,8 @@ for which op parameters reach a kernel.
 """
 from __future__ import annotations
 
+import numpy as np
+
 FRAMEWORKS = ("numpy", "torch")
 OPS = ("svdvals", "norm", "msign", "lowrank", "matmul", "solve", "mclip", "newton_schulz", "cond", "lstsq",
        "tikhonov_solve", "eigvalsh")
@@ -23,8 +25,12 @@ def arg_names(op: str) -> tuple[str, ...]:
     return ARGS.get(op, ("A",))
 
 
-def out_shape(op: str, arg_shapes: list[tuple[int, int]]) -> tuple:
-    """The shape a correct kernel returns for arguments of these shapes."""
+def out_shape(op: str, arg_shapes: list[tuple]) -> tuple:
+    """The shape a correct kernel returns for arguments of these shapes (leading batch
+    dimensions, if any, carried through)."""
+    batch = tuple(arg_shapes[0][:-2])
+    if batch:
+        return batch + out_shape(op, [tuple(sh[len(batch):]) for sh in arg_shapes])
     m, n = arg_shapes[0]
     if op == "svdvals":
         return (min(m, n),)
@@ -47,7 +53,7 @@ def prepare_args(op: str, arrays: list) -> list:
     rounding to a narrower dtype — so the oracle and the kernel see the same symmetric matrix."""
     if op == "eigvalsh":
         X = arrays[0]
-        if X.shape[0] != X.shape[1]:
+        if X.shape[-2] != X.shape[-1]:
             raise ValueError(f"eigvalsh needs a square matrix, got {X.shape}")
-        return [(X + X.T) / 2]
+        return [(X + np.swapaxes(X, -1, -2)) / 2]
     return arrays

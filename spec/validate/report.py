@@ -170,7 +170,9 @@ class ValidationReport:
             "stopped": self.v.stopped,
             "working_range": self.v.scale_range_found.to_json() if self.v.scale_range_found is not None else None,
             "coverage": {"decided": self.decided, "judged_sigma_over_sigma1": [self.v.coverage.get("lowest"),
-                                                                              self.v.coverage.get("highest")]},
+                                                                              self.v.coverage.get("highest")],
+                         # what a Frobenius-normalising kernel saw: x = σ/‖A‖_F over the judged directions
+                         "judged_x": [self.v.coverage.get("x_lowest"), self.v.coverage.get("x_highest")]},
             "seconds": round(self.seconds, 2),
             "summary": {
                 "gallery_cases": len(self.cases),
@@ -200,6 +202,11 @@ class ValidationReport:
         wr = self.v.scale_range_found
         if wr is not None:
             out.append(f"  working range: {wr.summary(self._what_holds())}")
+        cov = self.v.coverage
+        if self.v.contract.kind == "band" and cov.get("x_lowest") is not None:
+            of = "‖A‖_F" if self.v.contract.floor_of == "fro" else "σ₁"
+            out.append(f"  judged: σ/σ₁ down to {cov['lowest']:.3g}, i.e. x = σ/‖A‖_F from {cov['x_lowest']:.3g} to "
+                       f"{cov['x_highest']:.3g} (floor relative to {of})")
         for c in self.failures:
             m = "" if c.measured is None or c.allowed is None else f": error {c.measured:.3g} > allowed {c.allowed:.3g}"
             out.append(f"  FAIL [{c.label}] {c.inputs_repr}: {c.reason}{m}")

@@ -24,7 +24,7 @@ from matspec.validate.baseline import baseline_output
 from matspec.validate.contracts import parse_contract
 from matspec.validate.dtypes import check_scale_range, round_to_dtype
 from matspec.validate.errors import UsageError
-from matspec.validate.inputs import LAYOUTS, adversarial_cases, input_strategy
+from matspec.validate.inputs import LAYOUTS, adversarial_cases, input_strategy, sized_cases
 from matspec.validate.judge import OpJudge, _fnum
 from matspec.validate.kernels import kernel_name, parse_assignment
 from matspec.validate.precision import DTYPES, Precision
@@ -34,6 +34,9 @@ from matspec.validate.runner import CallResult, KernelRunner
 # The oracle is pure Python: an SVD at 60 digits costs ≈ 0.07 s at n = 8, growing like n³.
 DEFAULT_MAX_DIM = 8
 SHRINK_CALL_BUDGET = 150  # kernel calls allowed while shrinking one counterexample
+# ... and seconds: at real sizes one evaluation costs seconds (the kernel, a float64 SVD, the
+# reference paths); shrinking stops there with the smallest failure found so far, and says so
+SHRINK_TIME_BUDGET_S = 60.0
 STOP_AFTER_HANGS = 3  # consecutive gallery inputs without a result before a run stops
 MUTATION_POLICIES = ("warn", "fail", "allow")
 
@@ -58,6 +61,8 @@ class CaseResult:
     mutation: Optional[dict] = None  # argument name -> what changed, when the kernel wrote to its input
     nondeterminism: Optional[dict] = None  # how two calls on the same input differed
     warnings: list = field(default_factory=list)
+    reference_tier: str = ""  # what judged this case: the certified oracle or float64 a posteriori
+    input_sha256: str = ""  # of the exact arrays the kernel received (large inputs are defined by them)
 
     def to_json(self):
         return dataclasses.asdict(self)
@@ -113,6 +118,7 @@ class Validator:
                  scale_range: Optional[tuple[float, float]] = None, input_mutation: str = "warn", repeat: int = 2,
                  compute_dtype: Optional[str] = None, accumulate: Optional[str] = None,
                  schedule: Optional[str] = None, steps: Optional[int] = None, false_alarm: float = 1e-3,
+                 shapes: Optional[list] = None, batch: int = 1,
                  gallery: bool = True, locate_range: Optional[bool] = None, runner: Optional[KernelRunner] = None):
         if op not in OPS:
             raise UsageError(f"unknown op {op!r}; choose one of {', '.join(OPS)}")
@@ -146,6 +152,7 @@ class Validator:
         if repeat not in (1, 2):
             raise UsageError(f"repeat must be 1 or 2, got {repeat!r}")
         self.scale_range = check_scale_range(scale_range, dtype)
+        self.shapes = self._parse_shapes(op, shapes, batch)
         params = dict(params or {})
         unknown = [k for k in params if k not in OP_PARAMS[op]]
         if unknown:
@@ -198,6 +205,35 @@ class Validator:
         self.band_seen: Optional[list] = None
         self.findings = {"input_mutation": [], "nondeterministic": [], "warnings": [], "children_left": []}
         self.coverage: dict = {}  # band contracts: the lowest / highest σ/σ₁ a decided example judged
+
+    @staticmethod
+    def _parse_shapes(op: str, shapes: Optional[list], batch: int) -> Optional[list]:
+        """--shape MxN / BxMxN (repeatable) and --batch B → [(B, M, N), …], or None (the default
+        small draws).  Square-only ops need square shapes."""
+        from matspec.inputs import InputError
+        from matspec.sized import parse_shape
+
+        if not (isinstance(batch, int) and not isinstance(batch, bool) and batch >= 1):
+            raise UsageError(f"batch must be a whole number >= 1, got {batch!r}")
+        if not shapes:
+            if batch != 1:
+                raise UsageError("--batch needs --shape (the sizes to batch)")
+            return None
+        out = []
+        for sh in shapes:
+            try:
+                b, m, n = parse_shape(sh) if isinstance(sh, str) else ((1,) + tuple(sh) if len(sh) == 2 else tuple(sh))
+            except (InputError, TypeError, ValueError) as exc:
+                raise UsageError(str(exc)) from None
+            if b != 1 and batch != 1 and b != batch:
+                raise UsageError(f"shape {sh} has batch {b} but --batch is {batch}")
+            b = batch if b == 1 else b
+            if op in ("solve", "cond", "eigvalsh") and m != n:
+                raise UsageError(f"{op} needs square shapes, got {m}x{n}")
+            if op in ("matmul", "lstsq", "tikhonov_solve", "solve") and b != 1:
+                raise UsageError(f"{op} takes no batch dimension yet")
+            out.append((int(b), int(m), int(n)))
+        return out
 
     @staticmethod
     def _schedule_hint(op: str, schedule: Optional[str], steps: Optional[int]):
@@ -351,16 +387,37 @@ class Validator:
         problem = self._output_problem(out, want)
         if problem:
             return "fail", None, problem
-        try:
-            if "ref" not in ref_box:
-                ref_box["ref"] = self.judge_.prepare(args64)
-            j = self.judge_.judge(ref_box["ref"], out["values"])
-        except (OracleRefused, OutOfDomain) as exc:
-            return "undecided", None, f"oracle refused: {exc}"
-        except Exception as exc:  # noqa: BLE001 - matspec's own failure: not the kernel's, never a pass
-            return "undecided", None, (f"matspec could not judge this output ({type(exc).__name__}: {exc}); "
-                                       "an internal error, not a verdict on the kernel")
-        return j.state, j, j.reason
+        batched = args64[0].ndim == 3
+        members = range(args64[0].shape[0]) if batched else [None]
+        results = []
+        for b in members:
+            a_b = [a[b] for a in args64] if batched else args64
+            y_b = out["values"][b] if batched else out["values"]
+            try:
+                if b not in ref_box:
+                    ref_box[b] = self.judge_.prepare(a_b)
+                j = self.judge_.judge(ref_box[b], y_b)
+            except (OracleRefused, OutOfDomain) as exc:
+                results.append(("undecided", None, f"oracle refused: {exc}"))
+                continue
+            except Exception as exc:  # noqa: BLE001 - matspec's own failure: not the kernel's, never a pass
+                results.append(("undecided", None, f"matspec could not judge this output ({type(exc).__name__}: {exc}); "
+                                                   "an internal error, not a verdict on the kernel"))
+                continue
+            results.append((j.state, j, j.reason))
+        ref_box["ref"] = ref_box.get(members[0])
+        if not batched:
+            return results[0]
+        # a batch is judged member by member: it fails if one member fails (named), is ok if all are
+        for k, (st, j, why) in enumerate(results):
+            if st == "fail":
+                if j is not None:
+                    j.detail["batch_member"] = k
+                return st, j, f"batch member {k}: {why}"
+        for k, (st, j, why) in enumerate(results):
+            if st != "ok":
+                return st, j, f"batch member {k}: {why}"
+        return results[0]
 
     def _record_call_findings(self, res: CaseResult, calls: list[CallResult]) -> Optional[str]:
         """Mutation, leftover children and warnings of the calls; returns a failure reason
@@ -412,8 +469,13 @@ class Validator:
             res.state, res.reason = "skipped", f"input not representable: {exc}"
             return res
         # the oracle's view is fixed here, before any kernel sees the input: read-only
+        import hashlib
+
+        h = hashlib.sha256()
         for a in args64:
             a.setflags(write=False)
+            h.update(np.ascontiguousarray(a).tobytes())
+        res.input_sha256 = h.hexdigest()[:16]
         if sum(a.size for a in args64) <= 64:
             res.entries = {k: a.tolist() for k, a in zip(names, args64)}
         params = self.bind_kernel()
@@ -456,6 +518,7 @@ class Validator:
         res.state, res.reason = state, reason or ""
         if j is not None:
             res.measured, res.allowed, res.detail = j.measured, j.allowed, j.detail
+            res.reference_tier = j.detail.get("reference_tier", "")
             if "diag_range" in j.detail:  # band contracts: the band the kernel actually delivered
                 lo, hi = j.detail["diag_range"]
                 self.band_seen = [min(self.band_seen[0], lo), max(self.band_seen[1], hi)] if self.band_seen else [lo, hi]
@@ -464,7 +527,12 @@ class Validator:
                 cov = self.coverage
                 cov["lowest"] = min(cov.get("lowest", 1.0), rng[0])
                 cov["highest"] = max(cov.get("highest", 0.0), rng[1])
-            self._baseline(res, ref_box["ref"], args64, want)
+                xr = j.detail.get("judged_x")
+                if xr:
+                    cov["x_lowest"] = min(cov.get("x_lowest", 1.0), xr[0])
+                    cov["x_highest"] = max(cov.get("x_highest", 0.0), xr[1])
+            if args64[0].ndim == 2 and ref_box.get("ref") is not None and ref_box["ref"].get("tier") != "float64":
+                self._baseline(res, ref_box["ref"], args64, want)
         res.seconds = time.perf_counter() - t0
         return res
 
@@ -500,6 +568,9 @@ class Validator:
             self.bind_kernel()
             gallery = adversarial_cases(self.op, self.op_params, self.dtype, self.scale_range, self.contract,
                                         max_dim=self.max_dim, u_c=self.precision.u_c) if self.gallery else []
+            if self.gallery and self.shapes:
+                gallery += sized_cases(self.op, self.shapes, self.contract, self.precision.u_c,
+                                       self.judge_._oracle_limit(), self.scale_range)
             hung = 0
             for label, inputs in gallery:
                 cr = self.evaluate(inputs, label)
@@ -565,7 +636,8 @@ class Validator:
         from hypothesis import seed as hyp_seed
         from hypothesis.errors import Flaky
 
-        strategy = input_strategy(self.op, self.op_params, self.dtype, self.max_dim, self.scale_range)
+        strategy = input_strategy(self.op, self.op_params, self.dtype, self.max_dim, self.scale_range,
+                                  shapes=self.shapes, small_max=self.judge_._oracle_limit())
         state: dict = {"best": None, "calls_after": 0}
 
         class _Fail(Exception):
@@ -585,12 +657,17 @@ class Validator:
                 if (best.reason.startswith(("no result within", "warm-up", "kernel process"))
                         or state["calls_after"] > SHRINK_CALL_BUDGET):
                     raise _StopSearch()
+                if time.perf_counter() - state["failed_at"] > SHRINK_TIME_BUDGET_S:
+                    state["stopped"] = f"shrinking stopped after {SHRINK_TIME_BUDGET_S:g} s"
+                    raise _StopSearch()
             cr = self.evaluate(inputs, "drawn")
             if best is None and cr.state != "skipped":
                 drawn["n"] += 1  # an input drawn before any failure (the failing one included)
                 if cr.state == "undecided":
                     drawn["undecided"] += 1
             if cr.state == "fail":
+                if state["best"] is None:
+                    state["failed_at"] = time.perf_counter()
                 state["best"] = cr
                 raise _Fail()
 
@@ -605,7 +682,7 @@ class Validator:
             state["best"].reason += (" (not reproducible: the kernel passed when called again on this input — "
                                      "it is non-deterministic or keeps state between calls)")
         if state["best"] is not None:
-            state["best"].label = "drawn (shrunk)"
+            state["best"].label = "drawn (shrunk)" if "stopped" not in state else f"drawn ({state['stopped']})"
         return state["best"]
 
 

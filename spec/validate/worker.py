@@ -38,13 +38,13 @@ _LAYOUTS = ("contiguous", "transposed", "strided")
 
 def _numpy_in_layout(X64: np.ndarray, dtype: str, layout: str) -> np.ndarray:
     X = np.array(X64, dtype=np.dtype(dtype), order="C", copy=True)  # never the message's own buffer
-    if X.ndim != 2 or layout == "contiguous":
+    if X.ndim < 2 or layout == "contiguous":
         return X
-    if layout == "transposed":
-        return np.ascontiguousarray(X.T).T  # Fortran order: a transposed view of a C buffer
-    buf = np.zeros((X.shape[0], 2 * X.shape[1]), dtype=X.dtype)
-    buf[:, ::2] = X
-    return buf[:, ::2]  # every other column: neither C- nor F-contiguous
+    if layout == "transposed":  # a transposed view of a C buffer (Fortran order in the last two axes)
+        return np.ascontiguousarray(np.swapaxes(X, -1, -2)).swapaxes(-1, -2)
+    buf = np.zeros(X.shape[:-1] + (2 * X.shape[-1],), dtype=X.dtype)
+    buf[..., ::2] = X
+    return buf[..., ::2]  # every other column: neither C- nor F-contiguous
 
 
 def _torch_in_layout(X64: np.ndarray, dtype: str, layout: str, device: str):
@@ -54,13 +54,13 @@ def _torch_in_layout(X64: np.ndarray, dtype: str, layout: str, device: str):
     # a copy (from_numpy shares memory, and .to() is a no-op for the same dtype and device);
     # the conversion is exact: the values were rounded to the dtype by the parent
     X = torch.from_numpy(np.array(X64, dtype=np.float64, order="C", copy=True)).to(device=device, dtype=tdt).clone()
-    if X.ndim != 2 or layout == "contiguous":
+    if X.ndim < 2 or layout == "contiguous":
         return X
     if layout == "transposed":
-        return X.t().contiguous().t()
-    buf = torch.zeros((X.shape[0], 2 * X.shape[1]), dtype=tdt, device=device)
-    buf[:, ::2] = X
-    return buf[:, ::2]
+        return X.mT.contiguous().mT
+    buf = torch.zeros(X.shape[:-1] + (2 * X.shape[-1],), dtype=tdt, device=device)
+    buf[..., ::2] = X
+    return buf[..., ::2]
 
 
 def build_input(X64, framework: str, dtype: str, layout: str, device: str):
