@@ -7,8 +7,8 @@ by a deterministic float64 construction: U_r, V_r the Q factors of seeded Gaussi
 matrices (Householder QR, LAPACK's BLAS-3 blocked code, with R's diagonal made positive), and
 A = 10^s · U_r diag(σ) V_rᵀ with σ from the same modes as MatrixSpec.  The *definition* is that
 float64 array: its singular values are the prescribed ones to ~1e-15·σ₁·√r, and matspec's
-references at size compute on the array itself.  It is built with one BLAS thread, so the bytes
-are reproducible for the same NumPy/LAPACK build; the SHA-256 of the bytes is recorded beside
+references at size compute on the array itself.  It is built with a fixed number of BLAS threads
+(BUILD_THREADS), so the bytes are reproducible for the same NumPy/LAPACK build; the SHA-256 of the bytes is recorded beside
 every verdict (:meth:`SizedSpec.digest`), and a different build is compared within the stated
 tolerance (``tests/test_validate_size.py``).
 
@@ -31,6 +31,9 @@ from .inputs import MODES, InputError, MatrixSpec, Spec, register_spec
 # Relative distance of the built array's singular values from the prescribed ones (Householder
 # QR's orthogonality defect ≈ γ_{c·n} plus the two products): stated, and checked in the tests.
 SPECTRUM_TOLERANCE = 1e-12
+# BLAS threads while building: fixed (not the machine's count), so the bytes are the same on any
+# machine with the same NumPy/LAPACK build; two, so the 2-core reference machine builds 1024² in ~1 s
+BUILD_THREADS = 2
 
 
 @lru_cache(maxsize=8)
@@ -40,7 +43,7 @@ def _orthonormal(rows: int, cols: int, seed: int, salt: int) -> np.ndarray:
 
     rng = np.random.default_rng([seed, rows, cols, salt])
     G = rng.standard_normal((rows, cols))
-    with threadpool_limits(1):  # bit-for-bit reproducible: one thread, one blocking
+    with threadpool_limits(BUILD_THREADS):  # bit-for-bit reproducible: a fixed thread count, one blocking
         Q, R = np.linalg.qr(G)
     d = np.sign(np.diag(R))
     d[d == 0] = 1.0
@@ -87,7 +90,7 @@ class SizedSpec(Spec):
         r = self.p
         U = _orthonormal(self.m, r, self.seed, 1)
         V = _orthonormal(self.n, r, self.seed, 2)
-        with threadpool_limits(1):
+        with threadpool_limits(BUILD_THREADS):
             X = (U * (self.sigma() * 10.0 ** self.log10_scale)) @ V.T
         # the float64 array *is* the object: no construction error to carry
         from .inputs import cast_with_bound

@@ -227,3 +227,28 @@ def wrong_path_above_256(G, compute=None):
     """Muon with a 'fast path' for matrices wider than 256 columns that runs 3 steps instead of 5."""
     steps = 3 if G.shape[-1] > 256 else 5
     return _iterate(G, [MUON] * steps, compute)
+
+
+def muon_quintic_bf16_storage(G, compute="bfloat16"):
+    """Muon's quintic with bfloat16 storage and float32 GEMMs — every product's operands are
+    bfloat16 values, accumulated in float32 and rounded back, as on tensor cores — written with
+    float32 matmuls so it runs at float32 BLAS speed on CPUs without native bfloat16 (torch's
+    CPU bfloat16 matmul is ~50× slower there)."""
+    dt = getattr(torch, compute)
+
+    def r(X):  # store in the compute dtype
+        return X.to(dt).float()
+
+    X = r(_prescale(G).float())
+    tall = X.shape[-2] > X.shape[-1]
+    if tall:
+        X = X.mT
+    n = X.norm(dim=(-2, -1), keepdim=True)
+    X = r(X / torch.where(n > 0, n, torch.ones_like(n)))
+    for a, b, c in [MUON] * 5:
+        A = r(X @ X.mT)
+        B = r(r(b * A) + r(c * r(A @ A)))
+        X = r(r(a * X) + r(B @ X))
+    if tall:
+        X = X.mT
+    return X.to(G.dtype)

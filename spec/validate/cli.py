@@ -140,7 +140,15 @@ def cmd_validate(args) -> int:
             if cr.detail:
                 print(f"  {json.dumps(cr.detail, default=str)}")
             return {"ok": 0, "fail": 1}.get(cr.state, 1)
-        report = v.run(progress=None)
+        from tqdm import tqdm
+
+        # a bar on a terminal only (disable=None); sizes in the thousands take minutes
+        with tqdm(desc=f"validate {args.op}", unit="input", file=sys.stderr, disable=None, leave=False) as bar:
+            def progress(label: str) -> None:
+                bar.set_postfix_str(label[:40])
+                bar.update(1)
+
+            report = v.run(progress=progress)
     except UsageError as exc:
         print(f"matspec validate: {exc}", file=sys.stderr)
         return 2

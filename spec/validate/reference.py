@@ -147,7 +147,12 @@ def cubic_to_convergence(A: np.ndarray, prec: Precision, max_steps: int = 60, va
         Xn = E.r(E.r(1.5 * X) + E.mm(E.r(-0.5 * G), X))
         if np.array_equal(Xn, X) or (prev is not None and np.array_equal(Xn, prev)):
             break
+        # converged to the rounding level: a step moves X by a few units of its last place (at
+        # size the arithmetic wanders among nearby states instead of reaching a fixed point)
+        moved = float(np.linalg.norm(np.asarray(Xn, dtype=np.float64) - X))
         prev, X = X, Xn
+        if moved <= prec.u_c * float(np.linalg.norm(np.asarray(X, dtype=np.float64))):
+            break
     return np.asarray((X.T if tall else X), dtype=np.float64)
 
 
@@ -233,6 +238,10 @@ def paths_for_matrix(A: np.ndarray, run: Callable[..., np.ndarray], equivariant:
 # -- the reference outputs of an op, on every path ---------------------------------------------
 
 MSIGN_FAMILY = ("muon_quintic", "polar_express", "cubic", "gram")
+# at size: cubic Newton–Schulz to convergence costs ~25 steps at 1024² and is the family's least
+# noisy member (converged iterates stop changing; measured 0.5–1× Muon's misalignment), so the
+# allowance — K × the worst path — does not depend on it
+MSIGN_FAMILY_LARGE = ("muon_quintic", "polar_express", "gram")
 
 
 def _ns_runner(name: str, prec: Precision, steps: Optional[int] = None):
@@ -268,7 +277,7 @@ def reference_outputs(op: str, params: dict, args64: list, prec: Precision, cont
             # at size one path per member of the family (each with its own transform and evaluation
             # order): the rounding of ~10⁶ entries concentrates, so paths of one member vary less
             # than at 8×8, and 16 runs of a 1024² iteration would cost more than the kernel's test
-            runs = [_ns_runner(name, prec) for name in MSIGN_FAMILY]
+            runs = [_ns_runner(name, prec) for name in MSIGN_FAMILY_LARGE]
             it = iter(runs)
             return paths_for_matrix(A, lambda X, i: next(it)(X, i), equivariant=True, count=len(runs), seed=seed,
                                     indexed=True)

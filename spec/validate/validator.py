@@ -534,6 +534,8 @@ class Validator:
             if args64[0].ndim == 2 and ref_box.get("ref") is not None and ref_box["ref"].get("tier") != "float64":
                 self._baseline(res, ref_box["ref"], args64, want)
         res.seconds = time.perf_counter() - t0
+        if getattr(self, "_progress", None):
+            self._progress(f"{label}: {res.state}")
         return res
 
     def _baseline(self, res: CaseResult, ref, args64, want) -> None:
@@ -558,6 +560,9 @@ class Validator:
 
     # -- the whole run -----------------------------------------------------------------
     def run(self, progress: Optional[Callable[[str], None]] = None) -> "ValidationReport":
+        """Gallery, working range, drawn inputs; `progress(label)` is called after every evaluated
+        input (the CLI draws a progress bar on a terminal from it)."""
+        self._progress = progress
         from matspec.validate.report import ValidationReport
 
         t0 = time.perf_counter()
@@ -575,8 +580,6 @@ class Validator:
             for label, inputs in gallery:
                 cr = self.evaluate(inputs, label)
                 cases.append(cr)
-                if progress:
-                    progress(f"{label}: {cr.state}")
                 hung = hung + 1 if cr.reason.startswith(("no result within", "warm-up (first call")) else 0
                 if hung >= STOP_AFTER_HANGS:
                     # a kernel that hangs on every input: each further one costs a timeout and says nothing new
