@@ -427,6 +427,36 @@ def svd(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS, vectors
             return (Ump, s, Vtmp, _mpf_upper(res, E), _mpf_upper(eta_u), _mpf_upper(eta_v), taken)
 
 
+def _arb_of_mpf(x: mpmath.mpf, shift: int = 0):
+    """x·2^shift as an exact arb."""
+    sign, man, exp, _ = x._mpf_
+    return flint.arb(flint.arf((-man if sign else man, exp + shift))) if man else flint.arb(0)
+
+
+@_one_blas_thread
+def svd_residuals(A: mpmath.matrix, U: mpmath.matrix, s: list, Vt: mpmath.matrix, dps: int):
+    """Rigorous upper bounds (mpf, true units) of ‖A − U diag(s) Vt‖_F, ‖UᵀU − I‖_F, ‖Vt Vtᵀ − I‖_F
+    for given exact factors: the certificate's ingredients re-evaluated, e.g. for a disk-cache entry.
+    Evaluated the way :func:`svd` evaluates them (on Aᵀ when m < n, same scaling and precision), so
+    an entry the fast route produced is reproduced exactly."""
+    if not HAVE_FLINT:
+        raise FastFailed("python-flint is not installed")
+    if A.rows < A.cols:
+        res, ev, eu = svd_residuals(A.T, Vt.T, s, U.T, dps)
+        return res, eu, ev
+    E = _scale_exp(A) or 0
+    k = len(s)
+    with _arb_prec(_working_prec(dps) + EXTRA_BITS):
+        Aa = _arb_exact(A, E)
+        Ua, Va = _arb_exact(U, 0), _arb_exact(Vt, 0).transpose()
+        sig = [_arb_of_mpf(x, -E) for x in s]
+        res = _fro_upper(Aa - (Ua * _diag(sig)) * Va.transpose())
+        eta_u = _fro_upper(Ua.transpose() * Ua - _eye(k))
+        eta_v = _fro_upper(Va.transpose() * Va - _eye(k))
+        with mpmath.workdps(dps):
+            return _mpf_upper(res, E), _mpf_upper(eta_u), _mpf_upper(eta_v)
+
+
 # ----------------------------------------------------------------------------------
 # symmetric eigenproblem
 # ----------------------------------------------------------------------------------
@@ -499,6 +529,43 @@ def eigh(A: mpmath.matrix, digits: int, dps: int, steps: int = MAX_STEPS):
         with mpmath.workdps(dps):
             return ([_mpf_of_mid(x, E) for x in lam], _mp_matrix(X), _mpf_upper(res, E),
                     _mpf_upper(eta), _mpf_upper(asym, E), taken)
+
+
+@_one_blas_thread
+def eigh_residuals(A: mpmath.matrix, Q: mpmath.matrix, lam: list, dps: int):
+    """Rigorous upper bounds (mpf, true units) of ‖As Q − QΛ‖_F (As = (A + Aᵀ)/2), ‖QᵀQ − I‖_F and
+    ‖A − Aᵀ‖_F for given exact Λ, Q (as :func:`eigh` evaluates them)."""
+    if not HAVE_FLINT:
+        raise FastFailed("python-flint is not installed")
+    E = _scale_exp(A) or 0
+    n = A.rows
+    with _arb_prec(_working_prec(dps) + EXTRA_BITS):
+        Aa = _arb_exact(A, E)
+        As = (Aa + Aa.transpose()) * flint.arb(0.5)  # exact: a halving
+        X = _arb_exact(Q, 0)
+        res = _fro_upper(As * X - X * _diag([_arb_of_mpf(x, -E) for x in lam]))
+        eta = _fro_upper(_eye(n) - X.transpose() * X)
+        asym = _fro_upper(Aa - Aa.transpose())
+        with mpmath.workdps(dps):
+            return _mpf_upper(res, E), _mpf_upper(eta), _mpf_upper(asym, E)
+
+
+@_one_blas_thread
+def inv_residual(A: mpmath.matrix, X: mpmath.matrix, dps: int):
+    """A rigorous upper bound (mpf) of ‖I − AX‖_F for a given exact X, at :func:`inv`'s precision
+    (working precision + log2 κ bits for the cancellation)."""
+    if not HAVE_FLINT:
+        raise FastFailed("python-flint is not installed")
+    E = _scale_exp(A) or 0
+    n = A.rows
+    Af, Xf = _float_start(A, E), _float_start(X, -E)
+    with np.errstate(all="ignore"):
+        kappa = float(np.linalg.norm(Af) * np.linalg.norm(Xf))
+    extra = int(math.log2(kappa)) if math.isfinite(kappa) and kappa > 1 else 0
+    with _arb_prec(_working_prec(dps) + EXTRA_BITS + max(0, extra)):
+        r = _fro_upper(_eye(n) - _arb_exact(A, E) * _arb_exact(X, -E))
+        with mpmath.workdps(dps):
+            return _mpf_upper(r)
 
 
 # ----------------------------------------------------------------------------------
@@ -584,4 +651,5 @@ def matmul(X: mpmath.matrix, Y: mpmath.matrix, dps: int) -> mpmath.matrix:
             return out
 
 
-__all__ = ["FastFailed", "HAVE_FLINT", "MAX_STEPS", "certify_svd", "eigh", "inv", "matmul", "solve_refine", "svd"]
+__all__ = ["FastFailed", "HAVE_FLINT", "MAX_STEPS", "certify_svd", "eigh", "eigh_residuals", "inv", "inv_residual",
+           "matmul", "solve_refine", "svd", "svd_residuals"]

@@ -33,12 +33,14 @@ counts them.  ``set_route`` / ``use_route`` / ``$MATSPEC_ORACLE_ROUTE`` choose '
 (default), 'fast' (no fallback: refuse instead) or 'plain'.
 
 Caching.  ``svd``, ``eigvalsh``, ``eig`` and ``inv`` results (and refusals) are kept in a
-bounded in-memory LRU keyed by (op, SHA-256 of the entries, digits), and on disk (one
-pickle per key under ``$MATSPEC_CACHE_DIR`` or ``~/.cache/matspec``, written to a temp
-file and ``os.replace``d, so concurrent workers never read a partial entry; set
-``MATSPEC_NO_DISK_CACHE=1`` to disable).  Only load a cache directory you trust: entries
-are pickles.  Results are shared with the cache: treat the returned matrices and lists as
-read-only (copy before mutating).
+bounded in-memory LRU keyed by (op, SHA-256 of the entries, digits), and on disk under
+``$MATSPEC_CACHE_DIR`` or ``~/.cache/matspec`` (set ``MATSPEC_NO_DISK_CACHE=1`` to disable) as
+data, never pickles: exact numbers in JSON with a checksum over key and payload
+(:mod:`matspec.oracles.diskcache`).  A loaded SVD, symmetric eigensystem or inverse is re-verified
+against A with its own certificate before use (see ``REVERIFIED_OPS``); general eigenvalues and
+refusals are trusted like the code.  With the disk cache on, ``svdvals`` goes through ``svd`` so
+that what is stored keeps the vectors its certificate needs.  Results are shared with the
+cache: treat the returned matrices and lists as read-only (copy before mutating).
 """
 from __future__ import annotations
 
@@ -46,10 +48,8 @@ import hashlib
 import itertools
 import math
 import os
-import pickle
-import tempfile
 from collections import Counter, OrderedDict
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -65,6 +65,7 @@ from matspec.implementations.base import (
 )
 from matspec.inputs import InputError
 
+from . import diskcache as _diskcache
 from . import fast as _fast
 
 DEFAULT_DIGITS = 30
@@ -322,117 +323,241 @@ def _routed(op: str, fast_fn, plain_fn, *args):
 
 
 # ----------------------------------------------------------------------------------
-# disk cache: one pickle per (op, digest, digits), written atomically
+# disk cache: one JSON entry per (op, digest, digits) (matspec.oracles.diskcache), re-verified on load
 # ----------------------------------------------------------------------------------
 
-# Bump when a route's output or certificate changes, so stale entries are not reused.
-DISK_CACHE_VERSION = 1
-_DISK: Counter = Counter()
+DISK_CACHE_VERSION = _diskcache.VERSION
+_DISK = _diskcache.STATS  # hits, writes, errors (unreadable, mismatched or rejected entries)
 
 
 def disk_cache_dir() -> Optional[Path]:
-    """``$MATSPEC_CACHE_DIR`` or ``~/.cache/matspec``; None when ``MATSPEC_NO_DISK_CACHE`` is
-    set (to anything but '' or '0')."""
-    if os.environ.get("MATSPEC_NO_DISK_CACHE", "") not in ("", "0"):
+    """``$MATSPEC_CACHE_DIR`` or ``~/.cache/matspec`` (:func:`matspec.fileio.cache_dir`); None when
+    ``MATSPEC_NO_DISK_CACHE`` is set (to anything but '' or '0'), or when python-flint (which
+    re-verifies loaded entries) is missing."""
+    if os.environ.get("MATSPEC_NO_DISK_CACHE", "") not in ("", "0") or not _fast.HAVE_FLINT:
         return None
-    d = os.environ.get("MATSPEC_CACHE_DIR")
-    return Path(d) if d else Path.home() / ".cache" / "matspec"
+    from matspec.fileio import cache_dir
 
-
-def _encode(v):
-    """A picklable, mpmath-context-free form of a cached value (mpmath's matrix class is
-    made per context and does not pickle): exact mpf/mpc tuples, nested containers."""
-    if isinstance(v, mpmath.mpf):
-        return ("mpf", v._mpf_)
-    if isinstance(v, mpmath.mpc):
-        return ("mpc", v._mpc_)
-    if isinstance(v, mpmath.matrix):
-        return ("mat", v.rows, v.cols, [v[i, j]._mpf_ if isinstance(v[i, j], mpmath.mpf) else _encode(v[i, j])
-                                         for i in range(v.rows) for j in range(v.cols)])
-    if isinstance(v, Result):
-        return ("result", [_encode(x) for x in v], {k: _encode(x) for k, x in v.__dict__.items()})
-    if isinstance(v, _Refusal):
-        return ("refusal", v.message)
-    if isinstance(v, (list, tuple)):
-        return ("list" if isinstance(v, list) else "tuple", [_encode(x) for x in v])
-    if v is None or isinstance(v, (str, int, float, bool)):
-        return ("atom", v)
-    raise TypeError(f"cannot store {type(v).__name__} in the disk cache")
-
-
-def _decode(t):
-    tag = t[0]
-    if tag == "mpf":
-        return mpmath.mp.make_mpf(t[1])
-    if tag == "mpc":
-        return mpmath.mp.make_mpc(t[1])
-    if tag == "mat":
-        _, r, c, flat = t
-        M = mpmath.matrix(r, c)
-        for k, e in enumerate(flat):
-            M[k // c, k % c] = mpmath.mp.make_mpf(e) if isinstance(e, tuple) and len(e) == 4 and isinstance(e[0], int) else _decode(e)
-        return M
-    if tag == "result":
-        return Result([_decode(x) for x in t[1]], **{k: _decode(x) for k, x in t[2].items()})
-    if tag == "refusal":
-        return _Refusal(t[1])
-    if tag == "list":
-        return [_decode(x) for x in t[1]]
-    if tag == "tuple":
-        return tuple(_decode(x) for x in t[1])
-    if tag == "atom":
-        return t[1]
-    raise ValueError(f"unknown disk cache tag {tag!r}")
+    return cache_dir()
 
 
 def _disk_path(key) -> Optional[Path]:
-    d = disk_cache_dir()
-    if d is None:
-        return None
-    op, digest, digits = key
-    return d / f"oracle-v{DISK_CACHE_VERSION}" / f"{op}-{digits}-{digest}.pkl"
+    return _diskcache.path_for(disk_cache_dir(), key)
 
 
 def _disk_get(key):
-    path = _disk_path(key)
-    if path is None:
-        return None
-    try:
-        with open(path, "rb") as fh:
-            stored_key, stored = pickle.load(fh)
-        value = _decode(stored)
-    except FileNotFoundError:
-        return None
-    except Exception:  # noqa: BLE001 - a torn or foreign file is a miss, never an answer
-        _DISK["errors"] += 1
-        return None
-    if stored_key != key:  # a renamed or foreign file: not ours
-        return None
-    _DISK["hits"] += 1
-    return value
+    """The decoded entry for `key` (checksum, format and key checked), or None.  Not yet
+    re-verified: :func:`_cached` does that against A."""
+    return _diskcache.load(_disk_path(key), key, result_cls=Result, refusal_cls=_Refusal)
 
 
 def _disk_put(key, value) -> None:
-    path = _disk_path(key)
-    if path is None:
-        return
+    _diskcache.store(_disk_path(key), key, value, result_cls=Result, refusal_cls=_Refusal)
+
+
+# What a loaded entry is checked against before it is used.  svd, eigvalsh and inv keep the factors
+# their certificate is about (U, s, Vt; Λ, Q; X): the residuals and Gram defects are re-evaluated
+# against A in ball arithmetic (matspec.oracles.fast.*_residuals: two or three products, a fraction
+# of the refinement that produced them, which repeats such products per step), and the entry is
+# used only if (1) the stored bounds dominate the bounds those rigorous ingredients give, (2) each
+# stored ingredient lies within [x' − f, 2x' + f] of its re-evaluation x' (f: the certificates' own
+# catch-all 10^(−dps+3)·scale, plus the γ term the plain inverse charges), so bounds can be neither
+# deflated nor inflated, and (3) the certificate recomputed from the stored ingredients by the same
+# function that produced it reproduces the stored result exactly — so a warm cache returns what a
+# cold run computes, bit for bit.  Anything else is a miss: recomputed and rewritten.  'eig' (whose
+# certificate is the agreement of two precisions: re-checking it is recomputing it) and cached
+# refusals cannot be re-checked cheaply: they are trusted like the code, after their checksum.
+REVERIFIED_OPS = ("svd", "eigvalsh", "inv")
+TRUSTED_OPS = ("eig",)
+
+
+class _Rejected(Exception):
+    """A loaded entry that fails its re-verification."""
+
+
+def _need(cond, what):
+    if not cond:
+        raise _Rejected(what)
+
+
+def _finite_mpf(x) -> bool:
+    return type(x) is mpmath.mpf and mpmath.isfinite(x)
+
+
+def _real_matrix(M, rows, cols) -> bool:
+    if not (isinstance(M, mpmath.matrix) and M.rows == rows and M.cols == cols):
+        return False
+    data = getattr(M, "_matrix__data", None)
+    vals = data.values() if data is not None else [M[i, j] for i in range(rows) for j in range(cols)]
+    return all(_finite_mpf(v) for v in vals)
+
+
+def _within(stored, fresh, floor, what):
+    """stored ∈ [fresh − floor, 2·fresh + floor] (see REVERIFIED_OPS)."""
+    _need(_finite_mpf(stored) and stored >= 0, f"{what} is not a finite number >= 0")
+    _need(fresh - floor <= stored <= 2 * fresh + floor, f"{what} = {mpmath.nstr(stored, 5)} does not match "
+          f"its re-evaluation {mpmath.nstr(fresh, 5)}")
+
+
+def _same(a, b) -> bool:
+    """Bit-identical mpf values or lists of them."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return type(a) is mpmath.mpf and type(b) is mpmath.mpf and a._mpf_ == b._mpf_
+
+
+def _common_attrs(r, digits, dps):
+    _need(isinstance(r, Result), "not a Result")
+    _need(getattr(r, "digits", None) == digits and getattr(r, "dps", None) == dps, "precision mismatch")
+    _need(getattr(r, "tier", None) in ("fast", "plain"), "unknown tier")
+    extra = {}
+    if "refinement_steps" in r.__dict__:
+        _need(type(r.refinement_steps) is int and 0 <= r.refinement_steps <= 100, "bad refinement_steps")
+        extra["refinement_steps"] = r.refinement_steps
+    if "fast_note" in r.__dict__:
+        _need(isinstance(r.fast_note, str), "bad fast_note")
+        extra["fast_note"] = r.fast_note
+    return extra
+
+
+def _reverify_svd(A, digits, r) -> Result:
+    dps = working_dps(digits)
+    extra = _common_attrs(r, digits, dps)
+    _need(len(r) == 4, "an svd entry has 4 parts")
+    U, s, Vt, bound = r
+    m, n = A.rows, A.cols
+    k = min(m, n)
+    _need(_real_matrix(U, m, k) and _real_matrix(Vt, k, n), "factor shapes")
+    _need(isinstance(s, list) and len(s) == k and all(_finite_mpf(x) and x >= 0 for x in s), "singular values")
+    with mpmath.workdps(dps):
+        # descending as the routes sort them: by float64 value, so an exactly repeated σ may come
+        # out in either order at the 10^-dps level the certificate's floor covers
+        _need(all(s[i] >= s[i + 1] - _floor_slack(dps, s[0]) for i in range(k - 1)), "singular values not descending")
+    sb = getattr(r, "sigma_bounds", None)
+    _need(isinstance(sb, list) and len(sb) == k and all(_finite_mpf(x) for x in sb), "sigma_bounds")
+    res_f, eu_f, ev_f = _fast.svd_residuals(A, U, s, Vt, dps)
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        fro_a = _fast.fro(A, dps) if r.tier == "fast" else _fro(A)
+        floor_a, floor_1 = _floor_slack(dps, fro_a), _floor_slack(dps, 1)
+        _within(r.residual, res_f, floor_a, "‖A − UΣVᵀ‖_F")
+        _within(r.eta_u, eu_f, floor_1, "‖UᵀU − I‖_F")
+        _within(r.eta_v, ev_f, floor_1, "‖VᵀV − I‖_F")
+        _need(eu_f < mpmath.mpf(1) / 2 and ev_f < mpmath.mpf(1) / 2, "vectors far from orthonormal")
+    with mpmath.workdps(dps + 10):  # the rigorous bound of _svd_plain's derivation, no allowance
+        eta_f = eu_f + ev_f + eu_f * ev_f
+        _need(all(b >= (res_f + si * eta_f) * (1 + 2 * mpmath.mp.eps) for b, si in zip(sb, s)),
+              "a stored σ bound is below the re-evaluated certificate")
+    with mpmath.workdps(dps):
+        rounding = 0 if r.tier == "fast" else 4 * _gamma(k + 2, eps) * (k + 1) * (s[0] if k else 0)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A private temp file in the same directory, then os.replace (atomic on POSIX):
-        # readers see the old file or the complete new one, never a partial write, whatever
-        # other processes do at the same time.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pkl")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((key, _encode(value)), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
-        _DISK["writes"] += 1
-    except (OSError, pickle.PicklingError, TypeError):
-        _DISK["errors"] += 1  # a read-only or full disk costs speed, not correctness
+        again = _svd_certify(A, U, s, Vt, r.residual, r.eta_u, r.eta_v, rounding, fro_a, digits, dps, r.tier)
+    except OracleRefused as exc:
+        raise _Rejected(str(exc)) from None
+    _need(_same(again[3], bound) and _same(again.sigma_bounds, sb) and _same(again.fro, r.fro),
+          "the stored certificate is not what its ingredients give")
+    again.__dict__.update(extra)
+    return again
+
+
+def _reverify_eigvalsh(A, digits, r) -> Result:
+    dps = working_dps(digits)
+    extra = _common_attrs(r, digits, dps)
+    _need(len(r) == 2, "an eigvalsh entry has 2 parts")
+    lam, bound = r
+    n = A.rows
+    Q = getattr(r, "vectors", None)
+    _need(_real_matrix(Q, n, n), "eigenvector shape")
+    _need(isinstance(lam, list) and len(lam) == n and all(_finite_mpf(x) for x in lam), "eigenvalues")
+    with mpmath.workdps(dps):
+        _need(all(lam[i] >= lam[i + 1] - _floor_slack(dps, abs(lam[0]) + abs(lam[-1])) for i in range(n - 1)),
+              "eigenvalues not descending")  # as in _reverify_svd
+    res_f, eta_f, asym_f = _fast.eigh_residuals(A, Q, lam, dps)
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        fro_a = _fast.fro(A, dps) if r.tier == "fast" else _fro(A)
+        floor_a, floor_1 = _floor_slack(dps, fro_a), _floor_slack(dps, 1)
+        _within(r.residual, res_f, floor_a, "‖As Q − QΛ‖_F")
+        _within(r.eta, eta_f, floor_1, "‖QᵀQ − I‖_F")
+        _within(r.asymmetry, asym_f, floor_a, "‖A − Aᵀ‖_F")
+        _need(eta_f < mpmath.mpf(1) / 2, "vectors far from orthonormal")
+    with mpmath.workdps(dps + 10):  # _eigh_certify's bound from the rigorous ingredients, no allowance
+        lmax = max(abs(x) for x in lam)
+        c = 1 / mpmath.sqrt(1 - eta_f)
+        rig = c * res_f + lmax * (eta_f * c + (c - 1)) + asym_f / mpmath.sqrt(2)
+        _need(_finite_mpf(bound) and bound >= rig * (1 + 4 * mpmath.mp.eps),
+              "the stored bound is below the re-evaluated certificate")
+    with mpmath.workdps(dps):
+        rounding = 0 if r.tier == "fast" else eps * fro_a + 4 * _gamma(n + 2, eps) * (n + 1) * max(abs(x) for x in lam)
+    try:
+        again = _eigh_certify(lam, Q, r.residual, r.eta, r.asymmetry, rounding, fro_a, digits, dps, r.tier)
+    except OracleRefused as exc:
+        raise _Rejected(str(exc)) from None
+    _need(_same(again[1], bound) and _same(again.fro, r.fro), "the stored certificate is not what its ingredients give")
+    again.__dict__.update(extra)
+    return again
+
+
+def _reverify_inv(A, digits, v):
+    dps = working_dps(digits)
+    _need(isinstance(v, tuple) and not isinstance(v, Result) and len(v) == 4, "an inv entry has 4 parts")
+    X, bound, r, tier = v
+    n = A.rows
+    _need(tier in ("fast", "plain"), "unknown tier")
+    _need(_real_matrix(X, n, n) and _finite_mpf(bound) and _finite_mpf(r), "inverse entry")
+    r_f = _fast.inv_residual(A, X, dps)
+    with mpmath.workdps(dps):
+        eps = mpmath.mp.eps
+        # the plain route adds γ_{n+1}‖A‖_F‖X‖_F for the rounding of I − AX (see _inv_plain)
+        charged = 0 if tier == "fast" else _gamma(n + 1, eps) * _fro(A) * _fro(X)
+        _within(r, r_f, _floor_slack(dps, 1) + charged, "‖I − AX‖_F")
+        _need(r_f < 1, "‖I − AX‖_F >= 1")
+    with mpmath.workdps(dps + 10):  # _inv_certify's bound from the rigorous r, no allowance
+        rig = _fro(X) * r_f / (1 - r_f)
+        _need(bound >= rig * (1 + 4 * mpmath.mp.eps), "the stored bound is below the re-evaluated certificate")
+    try:
+        again = _inv_certify(X, r, digits, dps, tier)
+    except OracleRefused as exc:
+        raise _Rejected(str(exc)) from None
+    _need(_same(again[1], bound), "the stored certificate is not what its ingredients give")
+    return again
+
+
+def _check_eig_entry(A, digits, r) -> Result:
+    """'eig' is trusted like the code (its certificate cannot be re-checked without recomputing):
+    only its shape is checked."""
+    dps = working_dps(digits)
+    _common_attrs(r, digits, dps)
+    _need(len(r) == 2, "an eig entry has 2 parts")
+    vals, bnds = r
+    n = A.rows
+    _need(isinstance(vals, list) and len(vals) == n and all(type(x) is mpmath.mpc and mpmath.isfinite(x) for x in vals),
+          "eigenvalues")
+    _need(isinstance(bnds, list) and len(bnds) == n and all(_finite_mpf(x) and x >= 0 for x in bnds), "bounds")
+    return r
+
+
+_REVERIFY = {"svd": _reverify_svd, "eigvalsh": _reverify_eigvalsh, "inv": _reverify_inv, "eig": _check_eig_entry}
+
+
+def _disk_load(key, A: mpmath.matrix, digits: int):
+    """A loaded entry that passed its checks (REVERIFIED_OPS), or None (a miss)."""
+    value = _disk_get(key)
+    if value is None:
+        return None
+    base = key[0].split("@", 1)[0]
+    try:
+        if isinstance(value, _Refusal):  # trusted like the code (see REVERIFIED_OPS)
+            _need(isinstance(value.message, str) and value.message, "empty refusal")
+        else:
+            check = _REVERIFY.get(base)
+            _need(check is not None, f"{base} entries are not kept on disk")
+            value = check(A, digits, value)
+    except (_Rejected, _fast.FastFailed, TypeError, ValueError, ArithmeticError, AttributeError, LookupError):
+        _DISK["errors"] += 1  # a malformed or lying entry is a miss, never an answer
+        return None
+    _DISK["hits"] += 1
+    return value
 
 
 def cache_clear() -> None:
@@ -456,7 +581,7 @@ def _cached(op: str, A: mpmath.matrix, digits: int, compute: Callable[[], Any]):
     key = (op if route == "auto" else f"{op}@{route}", _digest(A), digits)
     hit = _CACHE.get(key)
     if hit is None:
-        hit = _disk_get(key)
+        hit = _disk_load(key, A, digits)
         if hit is not None:
             _CACHE.put(key, hit)
     if hit is not None:
@@ -604,6 +729,10 @@ def svdvals(A, digits: int = DEFAULT_DIGITS) -> Result:
     route = _ROUTE["route"]
     key = ("svd" if route == "auto" else f"svd@{route}", _digest(A), digits)
     r = _CACHE.data.get(key)  # a peek: not counted as a hit or a miss
+    if (r is None or isinstance(r, _Refusal)) and disk_cache_dir() is not None:
+        # What goes to disk must be re-verifiable when loaded, and the σ certificate needs the
+        # vectors: store the full SVD (same σ and bounds as the vector-free route, bit for bit).
+        r = svd(A, digits)
     if r is None or isinstance(r, _Refusal):
         r = _cached("svdvals", A, digits, lambda: _routed("svd", lambda M, d: _svd_fast(M, d, vectors=False),
                                                           _svd_plain, A, digits))

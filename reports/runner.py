@@ -12,9 +12,11 @@ the relation that failed (measured gap vs allowed slack) and a replay command.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -90,12 +92,17 @@ def claim_seed(base_seed: int, claim_id: str, form: str, opset: str) -> int:
     return (base_seed * 1_000_003 + zlib.crc32(f"{claim_id}|{form}|{opset}".encode())) % (2**32)
 
 
-def evaluate_once(form: Form, ops: OpSet, inputs: dict):
+def evaluate_once(form: Form, ops: OpSet, inputs: dict, *, strict_inputs: bool = False):
     """Run a property on one input; returns (state, relations, message).
 
     state: 'ok' | 'violated' | 'undecided'.  Any exception other than an oracle refusal
     or an unsupported op is a violation: a kernel that raises fails, it never passes.
+    ``strict_inputs`` (``matspec replay``): an op set rejecting the inputs themselves
+    (InputError: shapes that do not fit, a square-only op given a rectangle) raises
+    :class:`ReplayInputError` — a usage error, not a violation.
     """
+    from matspec.inputs import InputError
+
     try:
         rels = as_relations(form.prop(ops, **inputs))
     except OracleRefused as exc:
@@ -105,6 +112,8 @@ def evaluate_once(form: Form, ops: OpSet, inputs: dict):
     except Unsupported:
         raise
     except Exception as exc:  # noqa: BLE001 - reported as a failure with its message
+        if strict_inputs and isinstance(exc, InputError):
+            raise ReplayInputError(f"the inputs do not fit {form.text!r}: {exc}") from None
         return "violated", [], f"raised {type(exc).__name__}: {exc}"
     bad = [r for r in rels if r.ok is False]
     if bad:
@@ -112,6 +121,92 @@ def evaluate_once(form: Form, ops: OpSet, inputs: dict):
     if any(r.ok is None for r in rels):
         return "undecided", [r for r in rels if r.ok is None], "error bound unavailable"
     return "ok", rels, ""
+
+
+class ReplayInputError(ValueError):
+    """Replay inputs that do not fit the form (missing, extra or mistyped names, an invalid spec, an
+    input outside the op set's domain): a usage error, never a 'violated' (one line)."""
+
+
+def _input_kind(v) -> str:
+    from matspec.inputs import Spec
+
+    if isinstance(v, Spec):
+        return "a matrix spec"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "a string"
+    return "null" if v is None else type(v).__name__
+
+
+def input_templates(form: Form, ops: OpSet) -> list[dict]:
+    """What a form's inputs look like: its fixed examples and one input drawn from its strategy (on
+    the largest domain any profile draws from, derandomized): the names and kinds a replay must give."""
+    out = list(form.examples)
+    if form.inputs is not None:
+        from hypothesis import find
+
+        try:
+            out.append(find(form.inputs(ops.domain("large")), lambda _: True,
+                            settings=settings(database=None, max_examples=20, derandomize=True, deadline=None,
+                                              suppress_health_check=list(HealthCheck), phases=[Phase.generate])))
+        except Exception:  # noqa: BLE001 - no drawable input: the examples are the template
+            pass
+    return out
+
+
+def check_replay_inputs(form: Form, ops: OpSet, raw) -> dict:
+    """The inputs of ``matspec replay --input``, rebuilt and checked *before* evaluating: a JSON object
+    with exactly the names of one of the form's input templates, each of the same kind (a matrix spec,
+    a number, a string), each spec valid (it materialises in float64) and inside the op set's domain
+    for the largest profile (every counterexample matspec prints satisfies this).  Raises
+    :class:`ReplayInputError`."""
+    import numpy as np
+
+    from matspec.inputs import Spec, spec_from_json
+
+    if not isinstance(raw, dict):
+        raise ReplayInputError(f"--input must be a JSON object of named inputs, got a {type(raw).__name__}")
+    templates = input_templates(form, ops)
+    shapes = {tuple(sorted(t)) for t in templates}
+    names = tuple(sorted(raw))
+    if templates and names not in shapes:
+        want = " or ".join("{" + ", ".join(s) + "}" for s in sorted(shapes))
+        raise ReplayInputError(f"--input names {{{', '.join(names)}}} do not match the form's inputs {want}")
+    template = next((t for t in templates if tuple(sorted(t)) == names), {})
+    dom = ops.domain("large")
+    inputs = {}
+    for k, v in raw.items():
+        try:
+            x = spec_from_json(v)
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+            raise ReplayInputError(f"--input {k!r}: {exc}") from None
+        if k in template and _input_kind(x) != _input_kind(template[k]):
+            raise ReplayInputError(f"--input {k!r} must be {_input_kind(template[k])}, got {_input_kind(x)}")
+        if isinstance(x, Spec):
+            dims = [d for d in (getattr(x, "m", None), getattr(x, "n", None)) if isinstance(d, int)]
+            if dims and max(dims) > dom.max_dim:
+                raise ReplayInputError(f"--input {k!r}: size {max(dims)} exceeds {ops.id}'s largest domain "
+                                       f"(n <= {dom.max_dim})")
+            scale = getattr(x, "log10_scale", None)
+            if isinstance(scale, (int, float)) and not dom.log10_scale[0] <= scale <= dom.log10_scale[1]:
+                raise ReplayInputError(f"--input {k!r}: log10_scale {scale} is outside {ops.id}'s domain "
+                                       f"[{dom.log10_scale[0]}, {dom.log10_scale[1]}]")
+            kappa = getattr(x, "log10_kappa", None)
+            if isinstance(kappa, (int, float)) and kappa > dom.max_log10_kappa:
+                raise ReplayInputError(f"--input {k!r}: log10_kappa {kappa} exceeds {ops.id}'s domain "
+                                       f"(<= {dom.max_log10_kappa})")
+            try:
+                x.to_numpy(np.float64)
+            except Exception as exc:  # noqa: BLE001 - an input that cannot be built is bad input
+                raise ReplayInputError(f"--input {k!r}: cannot build {x!r} ({type(exc).__name__}: {exc})") from None
+        elif isinstance(x, float) and not math.isfinite(x):
+            raise ReplayInputError(f"--input {k!r}: {x} is not a finite number")
+        inputs[k] = x
+    return inputs
 
 
 def _inputs_json(inputs: dict) -> dict:
@@ -260,6 +355,11 @@ class ClaimResult:
             "repair": c.repair,
             "repaired_statement": c.repaired.text if c.repaired else None,
             "note": c.note,
+            # errata.md: does the note report a flaw, what is wrong (one line), the corrected statement
+            "note_reports_flaw": c.note_reports_flaw,
+            "erratum": c.erratum,
+            "corrected_statement": c.corrected_statement or None,
+            "empirical_kind": c.empirical.kind.value if c.empirical is not None else None,
             "recorded_verdict": c.recorded.value,
             "computed_verdict": self.computed.value,
             "agrees": self.agrees,
@@ -342,6 +442,71 @@ def evaluate_claim(claim: Claim, oracle: OpSet, backends: Iterable[OpSet] = (), 
 # many claims, optionally in worker processes (`matspec run -j N`)
 # ----------------------------------------------------------------------------------
 
+class RunInterrupted(Exception):
+    """The run was interrupted (SIGINT / Ctrl-C): ``done`` holds the ClaimResults finished so far,
+    in catalogue order; ``total`` the number of claims asked for; ``running`` the ids that were
+    being evaluated and were abandoned."""
+
+    def __init__(self, done: list, total: int, running: list[str]):
+        super().__init__(f"interrupted after {len(done)} of {total} claims")
+        self.done, self.total, self.running = done, total, running
+
+
+class WorkerFailed(RuntimeError):
+    """A ``-j N`` worker process died (killed from outside, out of memory): one line for the CLI."""
+
+
+_BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextmanager
+def single_threaded_math():
+    """One BLAS / OpenMP thread and one torch intra-op thread while claims are evaluated — in the
+    ``-j 1`` process and in every ``-j N`` worker alike.  A reduction split over another number of
+    threads sums in another order: ``-j 1`` (the machine's default thread count) and ``-j 2``
+    (one thread per worker) differed in the last ulps of a measurement.  The variables cover a
+    library first loaded inside (torch reads them at its first parallel region)."""
+    import sys
+
+    from threadpoolctl import threadpool_limits
+
+    saved_env = {k: os.environ.get(k) for k in _BLAS_THREAD_VARS}
+    for k in _BLAS_THREAD_VARS:
+        os.environ[k] = "1"
+    torch = sys.modules.get("torch")
+    saved_torch = torch.get_num_threads() if torch is not None else None
+    try:
+        with threadpool_limits(limits=1):
+            if torch is not None:
+                torch.set_num_threads(1)
+            yield
+    finally:
+        if torch is not None:
+            torch.set_num_threads(saved_torch)
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _worker_init(parent_pid: int) -> None:
+    """First thing in every ``-j`` worker: die with the parent (a ``kill -9`` of ``matspec run``
+    must not leave workers, nor — through their inherited pipe — the resource tracker, behind),
+    leave SIGINT to the parent (Ctrl-C reaches the whole process group; the parent stops the
+    pool), and draw as the ``-j 1`` process draws (matspec.hypothesis_env)."""
+    import signal
+
+    from matspec.hypothesis_env import configure
+    from matspec.procutil import die_with_parent
+
+    die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent at spawn
+    configure()
+
+
 def _evaluate_claim_in_worker(claim_id: str, no_backends: bool, profile: str, seed: int,
                               examples: Optional[int]):
     """Worker side of -j: rebuild the claim and the op sets from their ids (claims hold
@@ -350,9 +515,49 @@ def _evaluate_claim_in_worker(claim_id: str, no_backends: bool, profile: str, se
     from matspec.implementations import default_backends
     from matspec.oracles import OracleOps
 
-    r = evaluate_claim(get_claim(claim_id), OracleOps(), [] if no_backends else default_backends(),
-                       profile=profile, seed=seed, examples=examples)
+    claim, oracle = get_claim(claim_id), OracleOps()
+    backends = [] if no_backends else default_backends()
+    with single_threaded_math():
+        r = evaluate_claim(claim, oracle, backends, profile=profile, seed=seed, examples=examples)
     return r.computed, r.stated, r.repaired, r.backends, r.skipped
+
+
+@contextmanager
+def _sigint_blocked():
+    """SIGINT held back (not lost) while worker processes are spawned: a child inherits the blocked
+    mask, so a Ctrl-C during its start-up cannot kill it half-way with a traceback before
+    :func:`_worker_init` runs; the parent receives the signal when the block is lifted."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _stop_pool(pool) -> None:
+    """Stop a ProcessPoolExecutor now: cancel what is queued and kill the running workers (a claim
+    can take minutes; waiting for it is what made Ctrl-C take 40 s)."""
+    kill = getattr(pool, "kill_workers", None)  # Python >= 3.14
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # older: the executor's own table
+    pool.shutdown(wait=False, cancel_futures=True)
+    if kill is not None:
+        kill()
+    for p in procs:
+        try:
+            p.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    for p in procs:
+        try:
+            p.join(timeout=5)
+        except (OSError, ValueError, AttributeError):
+            pass
 
 
 def evaluate_claims(claims, oracle: OpSet, backends=(), profile: str = "default", seed: int = 0,
@@ -360,20 +565,28 @@ def evaluate_claims(claims, oracle: OpSet, backends=(), profile: str = "default"
                     no_backends: Optional[bool] = None) -> list:
     """evaluate_claim for each claim, in order.  jobs > 1 evaluates them in that many worker
     processes; every form's Hypothesis search is seeded from (seed, claim, form, op set)
-    alone, so the results equal the sequential ones.  Workers use the default op sets
-    (OracleOps() and default_backends(), or none when no_backends).  ``progress(claim)`` is
-    called as each claim finishes."""
+    alone and the arithmetic runs on one thread in both cases (:func:`single_threaded_math`), so
+    the results equal the sequential ones.  Workers use the default op sets (OracleOps() and
+    default_backends(), or none when no_backends).  ``progress(claim)`` is called as each claim
+    finishes.  A KeyboardInterrupt (SIGINT) stops the run at once — queued claims are dropped,
+    running workers killed — and raises :class:`RunInterrupted` with the results finished so far."""
     claims = list(claims)
     backends = list(backends)
     if jobs <= 1 or len(claims) <= 1:
         out = []
-        for c in claims:
-            out.append(evaluate_claim(c, oracle, backends, profile=profile, seed=seed, examples=examples))
-            if progress:
-                progress(c)
+        try:
+            with single_threaded_math():
+                for c in claims:
+                    out.append(evaluate_claim(c, oracle, backends, profile=profile, seed=seed, examples=examples))
+                    if progress:
+                        progress(c)
+        except KeyboardInterrupt:
+            running = [claims[len(out)].id] if len(out) < len(claims) else []
+            raise RunInterrupted(out, len(claims), running) from None
         return out
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     if no_backends is None:
         no_backends = not backends
@@ -385,23 +598,41 @@ def evaluate_claims(claims, oracle: OpSet, backends=(), profile: str = "default"
     saved = {k: os.environ.get(k) for k in _BLAS_THREAD_VARS}
     for k in _BLAS_THREAD_VARS:
         os.environ.setdefault(k, "1")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = {pool.submit(_evaluate_claim_in_worker, c.id, no_backends, profile, seed, examples): c
-                   for c in claims}
-        from concurrent.futures import as_completed
-
-        for fut in as_completed(futures):
-            c = futures[fut]
-            computed, stated, repaired, bk, skipped = fut.result()
-            results[c.id] = ClaimResult(c, computed, stated, repaired, bk, seed, skipped)
-            if progress:
-                progress(c)
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+    pool = None
+    futures: dict = {}
+    try:
+        with _sigint_blocked():
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                                       initargs=(os.getpid(),))
+            futures = {pool.submit(_evaluate_claim_in_worker, c.id, no_backends, profile, seed, examples): c
+                       for c in claims}
+        pending = set(futures)
+        while pending:
+            # a bounded wait, so a SIGINT is acted on within a fraction of a second
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for fut in done:
+                c = futures[fut]
+                try:
+                    computed, stated, repaired, bk, skipped = fut.result()
+                except BrokenProcessPool as exc:
+                    raise WorkerFailed(f"a worker process died while evaluating {c.id} ({exc})") from None
+                results[c.id] = ClaimResult(c, computed, stated, repaired, bk, seed, skipped)
+                if progress:
+                    progress(c)
+        pool.shutdown(wait=True)
+    except KeyboardInterrupt:
+        running = [futures[f].id for f in futures if f.running()]
+        if pool is not None:
+            _stop_pool(pool)
+        raise RunInterrupted([results[c.id] for c in claims if c.id in results], len(claims), running) from None
+    except BaseException:
+        if pool is not None:
+            _stop_pool(pool)
+        raise
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     return [results[c.id] for c in claims]
-
-
-_BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")

@@ -17,6 +17,14 @@ class OutputError(Exception):
     """An output location that cannot be used (one line, for an exit-2 message)."""
 
 
+def cache_dir() -> Path:
+    """matspec's one cache folder: ``$MATSPEC_CACHE_DIR``, else ``~/.cache/matspec``.  The oracle's
+    disk cache, Hypothesis's storage and matplotlib's font cache live under it (docs/reliability.md);
+    it is not created here."""
+    d = os.environ.get("MATSPEC_CACHE_DIR")
+    return Path(d).expanduser() if d else Path.home() / ".cache" / "matspec"
+
+
 def prepare_output_dir(path) -> Path:
     """Create `path` (and parents) if needed and check a file can be written there; raise
     :class:`OutputError` with a one-line reason otherwise (an existing file in the way, no
@@ -34,12 +42,21 @@ def prepare_output_dir(path) -> Path:
     return p
 
 
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it: put it straight back
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path, data: bytes) -> Path:
     """Write `data` to `path` through a temporary file in the same folder and an atomic rename
     (fsync'd first, so a crash after the rename cannot leave an empty file)."""
     p = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
+        # mkstemp creates the file 0600; a report is a document to share (a CI artefact, a web
+        # folder): give it the mode a plain open() would, 0666 less the umask
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

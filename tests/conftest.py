@@ -1,5 +1,11 @@
 import pytest
 
+from matspec.hypothesis_env import configure
+
+# Hypothesis as matspec runs it (draws independent of what is imported, no ./.hypothesis):
+# before any test module imports a strategy.  docs/reliability.md.
+configure()
+
 
 def pytest_addoption(parser):
     parser.addoption("--profile", default="default", choices=["smoke", "default", "heavy", "large"],

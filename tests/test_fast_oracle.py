@@ -267,7 +267,7 @@ def test_disk_cache_round_trip(tmp_path):
         O.inv(S)
     assert O.cache_info()["disk"]["hits"] == 1 and O.cache_info()["tiers"]["refused"] == 0
     # a torn file is a miss, never an answer
-    for p in (tmp_path / "cache").rglob("svd-*.pkl"):
+    for p in (tmp_path / "cache").rglob("svd-*.json"):
         p.write_bytes(p.read_bytes()[:20])
     O.cache_clear()
     r3 = O.svd(A)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matspec.catalogue._common import named, src
-from matspec.claim import Claim, Empirical, Form, Measurement, Verdict, combine_verdict
+from matspec.claim import Claim, Empirical, EmpiricalKind, Form, Measurement, Verdict, combine_verdict
 from matspec.implementations.base import OracleRefused, Unsupported
 from matspec.implementations.numpy_backend import NumpyOps
 from matspec.reports.runner import check_form, evaluate_claim
@@ -81,9 +81,21 @@ def test_combine_verdict_table():
 
 def test_claim_definitions_are_validated():
     with pytest.raises(ValueError, match="topic.name"):
-        Claim(id="nodot", provenance=src("s", "t"), stated=Form("t", lambda ops: [], examples=[{}]), recorded=Verdict.HOLDS)
+        Claim(id="nodot", provenance=src("s", "t"), stated=Form("t", lambda ops: [], examples=[{}]), recorded=Verdict.HOLDS,
+              note_reports_flaw=False)
     with pytest.raises(ValueError, match="needs a repaired form"):
-        Claim(id="a.b", provenance=src("s", "t"), stated=Form("t", lambda ops: [], examples=[{}]), recorded=Verdict.MISSTATED)
+        Claim(id="a.b", provenance=src("s", "t"), stated=Form("t", lambda ops: [], examples=[{}]), recorded=Verdict.MISSTATED,
+              note_reports_flaw=True, erratum="wrong")
+    with pytest.raises(ValueError, match="note_reports_flaw=True/False is mandatory"):
+        Claim(id="a.b", provenance=src("s", "t"), stated=Form("t", lambda ops: [], examples=[{}]), recorded=Verdict.HOLDS)
+    with pytest.raises(ValueError, match="needs erratum="):
+        Claim(id="a.b", provenance=src("s", "t"), stated=Form("t", lambda ops: [], examples=[{}]), recorded=Verdict.REFUTED,
+              note_reports_flaw=True)
+    with pytest.raises(ValueError, match="needs corrected="):
+        Claim(id="a.b", provenance=src("s", "t"), stated=Form("t", lambda ops: [], examples=[{}]), recorded=Verdict.REFUTED,
+              note_reports_flaw=True, erratum="wrong")
+    with pytest.raises(ValueError, match="empirical kind must be one of"):
+        Empirical("1e-2", lambda: None, lambda m: True, "rule", True, "a hunch")
     with pytest.raises(ValueError, match="neither drawn inputs nor fixed examples"):
         Form("t", lambda ops: [])
 
@@ -96,7 +108,9 @@ def _empirical(value, expect, raises=False):
 
     return Claim(
         id="toy.empirical", provenance=src("s", "the error is about 1e-2"), stated=None, recorded=Verdict.EMPIRICAL,
-        empirical=Empirical("1e-2", measure, lambda m: 1e-3 <= m.value <= 1e-1, "same order of magnitude", expect),
+        empirical=Empirical("1e-2", measure, lambda m: 1e-3 <= m.value <= 1e-1, "same order of magnitude", expect,
+                            EmpiricalKind.TYPICAL),
+        note_reports_flaw=not expect, erratum="" if expect else "the figure is off", corrected="" if expect else "about 5",
     )
 
 

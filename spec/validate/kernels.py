@@ -99,5 +99,7 @@ def parse_assignment(text: str, flag: str = "--param") -> tuple[str, Any]:
     try:
         return k, ast.literal_eval(v)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
+        if v[:1] in ("[", "{", "(", "'", '"'):  # meant as a literal, but broken: do not pass it on as text
+            raise UsageError(f"{flag} {k}: {v[:60]!r} is not a valid Python literal") from None
         return k, v  # a bare word, e.g. kind=fro
 
