@@ -85,6 +85,17 @@ class Measurement:
     details: dict = field(default_factory=dict)
 
 
+class EmpiricalKind(str, enum.Enum):
+    """Why an empirical claim is not decidable as mathematics — the only admissible reasons.
+
+    A statement that is true or false as mathematics (a bound, an identity, a rate, a fact about a
+    number format) is decided as mathematics, with the op it needs; ``empirical`` is for these:"""
+
+    TYPICAL = "typical"  # typical behaviour over a distribution of inputs ("usually", a measured error level)
+    TIMING = "timing"  # a wall-clock timing
+    THROUGHPUT = "throughput"  # a hardware throughput (flop/s, bandwidth)
+
+
 @dataclass
 class Empirical:
     """A statement about typical numerical behaviour.
@@ -92,7 +103,8 @@ class Empirical:
     The agreement ``rule`` is stated before measuring (e.g. "same order of magnitude") and
     decides ``agrees(measurement)``; the claim records whether it expects agreement, and
     pytest fails when the measured agreement changes.  Timing figures may be measured and
-    reported, but no verdict may depend on a timing threshold.
+    reported, but no verdict may depend on a timing threshold.  ``kind`` records why the
+    statement is not decidable as mathematics (:class:`EmpiricalKind`).
     """
 
     document_figure: str
@@ -100,6 +112,11 @@ class Empirical:
     agrees: Callable[[Measurement], bool]
     rule: str
     expect_agreement: bool
+    kind: EmpiricalKind
+
+    def __post_init__(self):
+        if not isinstance(self.kind, EmpiricalKind):
+            raise ValueError(f"empirical kind must be one of {[k.value for k in EmpiricalKind]}, got {self.kind!r}")
 
 
 @dataclass
@@ -117,6 +134,14 @@ class Claim:
     empirical: Optional[Empirical] = None
     # Other places that state the same claim (one claim, one home: the rest cite it here).
     also: tuple[Provenance, ...] = ()
+    # Mandatory: does the note report a flaw in the statement as written?  It must agree with the
+    # verdict (see flaw_disagreement): a flaw goes with refuted / misstated / conditional, or with an
+    # empirical figure the measurement is expected to contradict — never with `holds`.
+    note_reports_flaw: Optional[bool] = None
+    # For the errata sheet (errata.md), required when the note reports a flaw: what is wrong, in one
+    # line; and the corrected statement when there is no repaired form to quote (refuted, empirical).
+    erratum: str = ""
+    corrected: str = ""
 
     def __post_init__(self):
         if (self.stated is None) == (self.empirical is None):
@@ -129,10 +154,46 @@ class Claim:
             raise ValueError(f"{self.id}: a repaired form needs repair='hypothesis' or 'correction'")
         if self.recorded in (Verdict.CONDITIONAL, Verdict.MISSTATED) and self.repaired is None:
             raise ValueError(f"{self.id}: recorded {self.recorded.value} needs a repaired form")
+        if not isinstance(self.note_reports_flaw, bool):
+            raise ValueError(f"{self.id}: note_reports_flaw=True/False is mandatory (does the note report a flaw "
+                             "in the statement as written?)")
+        if self.note_reports_flaw:
+            if not self.erratum.strip() or "\n" in self.erratum:
+                raise ValueError(f"{self.id}: a claim whose note reports a flaw needs erratum= (what is wrong, one line)")
+            if self.repaired is None and not self.corrected.strip():
+                raise ValueError(f"{self.id}: a flawed claim without a repaired form needs corrected= (the corrected "
+                                 "statement)")
+        elif self.erratum or self.corrected:
+            raise ValueError(f"{self.id}: erratum= / corrected= go with note_reports_flaw=True")
 
     @property
     def topic(self) -> str:
         return self.id.split(".", 1)[0]
+
+    @property
+    def corrected_statement(self) -> str:
+        """The corrected statement errata.md prints: the repaired form's text, else ``corrected``."""
+        return self.repaired.text if self.repaired is not None else self.corrected
+
+
+def verdict_reports_flaw(claim: Claim) -> bool:
+    """Does the recorded verdict say the statement as written is wrong?"""
+    if claim.recorded == Verdict.EMPIRICAL:
+        return not claim.empirical.expect_agreement
+    return claim.recorded in (Verdict.REFUTED, Verdict.MISSTATED, Verdict.CONDITIONAL)
+
+
+def flaw_disagreement(claim: Claim) -> Optional[str]:
+    """Why ``note_reports_flaw`` contradicts the recorded verdict, or None.  A verdict must not be
+    weaker than what its own note shows (a flaw with `holds` is an error), nor stronger (a refuted
+    claim whose note does not say what is wrong gives the errata sheet nothing to print)."""
+    if claim.note_reports_flaw and not verdict_reports_flaw(claim):
+        what = ("an empirical figure expected to agree" if claim.recorded == Verdict.EMPIRICAL
+                else f"verdict {claim.recorded.value}")
+        return f"{claim.id}: the note reports a flaw in the statement, but the record says {what}"
+    if not claim.note_reports_flaw and verdict_reports_flaw(claim):
+        return f"{claim.id}: verdict {claim.recorded.value} says the statement is wrong, but note_reports_flaw=False"
+    return None
 
 
 def combine_verdict(stated_holds: Optional[bool], repaired_holds: Optional[bool], repair: Optional[str]) -> Verdict:

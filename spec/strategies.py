@@ -86,13 +86,22 @@ def orthogonals(n: int):
     return SEEDS.map(lambda s: OrthogonalSpec(n=n, seed=s))
 
 
+def vector_top(domain: Domain) -> float:
+    """Largest magnitude vector_entries draws: 1e3, or 10^(hi/4) with hi the Domain's largest
+    scale exponent when that is smaller (float16, whose window is 1e±2).  The quarter keeps
+    |x_i|^p (p ≤ 4) and Σ x_i y_i over 16 entries finite in the format: float16 overflowed
+    at 65504 on ⟨x, y⟩ with entries near 300 before this bound."""
+    return min(1e3, float(np.float32(10.0 ** (domain.log10_scale[1] / 4))))
+
+
 def vector_entries(domain: Domain):
     """Vector entries: small integers (shrink to 0/±1) or float32-representable magnitudes
-    in [10^(lo/4), 1e3] with lo the Domain's smallest scale exponent.  The quarter keeps
-    |x_i|^p for the exponents the catalogue uses (p ≤ 4) inside the normal range, and no
-    subnormals are drawn (both found by the axioms claims on float32)."""
+    in [10^(lo/4), vector_top(domain)] with lo the Domain's smallest scale exponent.  The
+    quarter keeps |x_i|^p for the exponents the catalogue uses (p ≤ 4) inside the normal
+    range, and no subnormals are drawn (both found by the axioms claims on float32)."""
     lo = float(np.float32(10.0 ** (domain.log10_scale[0] / 4)))
-    mag = st.floats(min_value=lo, max_value=1e3, width=32, allow_subnormal=False).map(float)
+    top = vector_top(domain)
+    mag = st.floats(min_value=min(lo, top), max_value=top, width=32, allow_subnormal=False).map(float)
     return st.one_of(st.integers(-4, 4).map(float),
                      st.tuples(st.sampled_from([1.0, -1.0]), mag).map(lambda t: t[0] * t[1]))
 

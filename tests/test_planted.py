@@ -23,10 +23,12 @@ import planted_map_d
 import planted_map_e
 import planted_map_f
 import planted_map_g
+import planted_map_h
+import planted_map_i
 
 PLANTED_FOR = {**planted_map_a.PLANTED_FOR, **planted_map_b.PLANTED_FOR, **planted_map_c.PLANTED_FOR,
                **planted_map_d.PLANTED_FOR, **planted_map_e.PLANTED_FOR, **planted_map_f.PLANTED_FOR,
-               **planted_map_g.PLANTED_FOR}
+               **planted_map_g.PLANTED_FOR, **planted_map_h.PLANTED_FOR, **planted_map_i.PLANTED_FOR}
 
 
 def _all_planted():

@@ -5,10 +5,11 @@ formula, the way a transcription slip would break it)."""
 from __future__ import annotations
 
 import mpmath
+import numpy as np
 import pytest
 
 from matspec.catalogue import all_claims, get_claim
-from matspec.catalogue import frobenius, hippo, mclip, ml_norms, svd_facts
+from matspec.catalogue import formats, frobenius, hippo, linear_systems, mclip, ml_norms, svd_facts
 from matspec.catalogue.svd_facts import _hessian_cost
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Mat
@@ -37,6 +38,18 @@ def _swapped_bounds(lo, hi, x):
     return mclip.clip_formula(hi, lo, x)
 
 
+def _bf16_truncate(x):
+    # a bfloat16 conversion that drops the low 16 bits of the float32 pattern (bits & 0xFFFF0000): round toward 0
+    from matspec.formats import round_to_grid
+    return round_to_grid(x, truncate=True)
+
+
+def _bf16_seven_bits(x):
+    # the significand's implicit leading bit forgotten: 7 significant bits instead of 8
+    from matspec.formats import round_to_grid
+    return round_to_grid(x, precision=7)
+
+
 MATH_ONLY_PLANTED = {
     "svd_facts.hessian_memory_and_cost": ("bytes counted as bits, inverse as 2n²", lambda form: check_form(
         Form(form.text, lambda ops, n: _hessian_cost(ops, n, figures=_hessian_bits_not_bytes), form.inputs,
@@ -55,12 +68,48 @@ MATH_ONLY_PLANTED = {
     "frobenius.norm_gradient": ("∂‖A‖_F/∂A written A/‖A‖_F² (the squared norm's denominator)", lambda form: check_form(
         Form(form.text, lambda ops, A, E: frobenius._fro_norm_gradient(ops, A, E, gradient=_fro_grad_squared),
              form.inputs), OracleOps(), profile="smoke", seed=7)),
+    "svd_facts.adam_is_not_diagonal_newton": ("Adam's denominator taken as v instead of √v", lambda form: check_form(
+        Form(form.text, lambda ops, h, w: svd_facts._adam_corrected(ops, h, w, denominator=lambda g: g * g),
+             form.inputs), OracleOps(), profile="smoke", seed=7)),
+    "ml_norms.layer_lipschitz_is_spectral_norm": ("the two one-sided slopes added instead of maximised",
+                                                  lambda form: check_form(
+        Form(form.text, lambda ops, w: ml_norms._layer_lip_corrected(ops, w, lip=_relu_lip_added), form.inputs),
+        OracleOps(), profile="smoke", seed=7)),
+    "ml_norms.lipschitz_activation_networks": ("the activation applied as 2·tanh (not 1-Lipschitz)", lambda form: check_form(
+        Form(form.text, lambda ops, **kw: ml_norms._lip_network(ops, **kw, phi=lambda z: 2 * mpmath.tanh(z)),
+             form.inputs, examples=form.examples), OracleOps(), profile="smoke", seed=7)),
+    "linear_systems.gepp_backward_stable": ("the triangular solves run in float32", lambda form: check_form(
+        Form(form.text, lambda ops, **kw: linear_systems._gepp_componentwise(
+            ops, **kw, solver=lambda A, b: linear_systems.gepp(A, b, trisolve_dtype=np.float32)),
+            form.inputs, examples=form.examples), OracleOps(), profile="smoke", seed=7)),
+    # seed 002 (issue 16 part B)
+    "svd_facts.bf16_small_sigma_flush": ("bfloat16 conversion truncating instead of rounding", lambda form: check_form(
+        Form(form.text, lambda ops, A: svd_facts._flush_corrected(ops, A, rounding=_bf16_truncate), form.inputs,
+             examples=form.examples), OracleOps(), profile="smoke", seed=7)),
+    "formats.bf16_significant_bits": ("bfloat16 rounding with 7 significant bits (implicit bit forgotten)",
+                                      lambda form: check_form(
+        Form(form.text, lambda ops, x, k: formats._significant_bits(ops, x, k, rounding=_bf16_seven_bits), form.inputs,
+             examples=form.examples), OracleOps(), profile="smoke", seed=7)),
+    "msign.differentiable_at_repeated_sigma": ("oracle polar factor as VUᵀ", lambda form: check_form(
+        form, _OraclePolarWrongOrder(), profile="smoke", seed=7)),
+    "hippo.approximation_error_rate": ("off-by-one Legendre moment", lambda form: check_form(
+        Form(form.text, lambda ops, d, p, t: hippo._rate_corrected(ops, d, p, t, moment=_wrong_moment), form.inputs),
+        OracleOps(), profile="smoke", seed=7)),
+    "hippo.resolution_decreases_with_t": ("off-by-one Legendre moment", lambda form: check_form(
+        Form(form.text, lambda ops, d, p, t: hippo._resolution(ops, d, p, t, moment=_wrong_moment), form.inputs),
+        OracleOps(), profile="smoke", seed=7)),
     "ml_norms.spectral_norm_gradient": ("v1 taken as the first column of V instead of its first row (A = U·diag(σ)·V)",
                                         lambda form: check_form(
         Form(form.text, lambda ops, U, D, V, E: ml_norms._spectral_gradient(ops, U, D, V, E, hypothesis=True,
                                                                            v1_of=_v1_column), form.inputs),
         OracleOps(), profile="smoke", seed=7)),
 }
+
+
+def _relu_lip_added(w):
+    pos = mpmath.sqrt(mpmath.fsum(mpmath.mpf(v) ** 2 for v in w if v > 0))
+    neg = mpmath.sqrt(mpmath.fsum(mpmath.mpf(v) ** 2 for v in w if v < 0))
+    return pos + neg
 
 
 def _fro_grad_squared(A):

@@ -11,7 +11,8 @@ import importlib
 from matspec.claim import Claim
 
 TOPIC_MODULES = ("axioms", "frobenius", "induced", "schatten", "unitarily_invariant", "perturbation", "ml_norms",
-                 "conditioning", "linear_systems", "svd_facts", "msign", "newton_schulz", "mclip", "hippo")
+                 "conditioning", "linear_systems", "svd_facts", "msign", "newton_schulz", "mclip", "hippo",
+                 "calculus", "formats")
 
 
 def all_claims() -> list[Claim]:

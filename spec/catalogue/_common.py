@@ -8,13 +8,13 @@ from matspec.claim import Claim, Outcome, Provenance
 SEED_004 = "004_22c25d75eff01b16.txt"
 SEED_002 = "002_9bcd222323c34815.txt"
 
-# torch 2.13 has no CPU bfloat16 kernel for SVD, eigh or LU ("linalg_svd_cpu" not implemented
-# for 'BFloat16'; matrix_norm 2/nuc: "Low precision dtypes not supported"), and matspec never
-# upcasts behind a backend's back: claims using svdvals, the 2/nuclear/Schatten/Ky Fan norms,
-# eigvalsh, polar, lowrank or svt are `unsupported` there, recorded per claim (a strict
-# record: the test fails if torch gains the kernel).  Measured, not guessed:
+# torch 2.13 has no CPU bfloat16 or float16 kernel for SVD, eigh or LU ("linalg_svd_cpu" not
+# implemented for 'BFloat16' / 'Half'; matrix_norm 2/nuc: "Low precision dtypes not supported"),
+# and matspec never upcasts behind a backend's back: claims using svdvals, the 2/nuclear/
+# Schatten/Ky Fan norms, eigvalsh, polar, lowrank or svt are `unsupported` on both, recorded per
+# claim (a strict record: the test fails if torch gains the kernel).  Measured, not guessed:
 # tests/test_torch_backend.py::test_bfloat16_cpu_unsupported_ops_are_reported_not_upcast.
-NO_BF16_LINALG = {"torch-cpu-bfloat16": Outcome.UNSUPPORTED}
+NO_BF16_LINALG = {"torch-cpu-bfloat16": Outcome.UNSUPPORTED, "torch-cpu-float16": Outcome.UNSUPPORTED}
 
 
 def src(section: str, statement: str, seed: str = SEED_004) -> Provenance:

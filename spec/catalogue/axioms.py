@@ -18,7 +18,7 @@ from matspec.claim import Form, Verdict
 from matspec.catalogue._common import NO_BF16_LINALG, Registry, src
 from matspec.gallery import GallerySpec
 from matspec.inputs import ArraySpec
-from matspec.strategies import any_matrix, dims, matrices, same_shape_pair
+from matspec.strategies import any_matrix, dims, matrices, same_shape_pair, vector_entries, vectors
 from matspec.values import RELATION_DPS, Val, eq, gt, holds_that, le, sqrt, vmax
 
 CLAIMS = Registry()
@@ -124,6 +124,7 @@ _NORM_LIST = "‖·‖₁, ‖·‖₂, ‖·‖_∞, ‖·‖_F, ‖·‖_*, �
 
 CLAIMS.add(
     id="axioms.n1_positive_definite",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("2.1 Abstract Norm Definition",
                    "N1: ‖v‖ ≥ 0 and ‖v‖ = 0 ⇔ v = 0 (Positive definiteness) — for the matrix norms of the document"),
@@ -137,6 +138,7 @@ CLAIMS.add(
 
 CLAIMS.add(
     id="axioms.n2_homogeneous",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("2.1 Abstract Norm Definition", "N2: ‖αv‖ = |α|‖v‖ (Homogeneity) — for the matrix norms of the document"),
     stated=Form(f"‖αA‖ = |α|‖A‖ for {_NORM_LIST}", _n2_homogeneous,
@@ -146,6 +148,7 @@ CLAIMS.add(
 
 CLAIMS.add(
     id="axioms.n3_triangle",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("2.1 Abstract Norm Definition", "N3: ‖u + v‖ ≤ ‖u‖ + ‖v‖ (Triangle inequality) — for the matrix norms of the document"),
     stated=Form(f"‖A + B‖ <= ‖A‖ + ‖B‖ for {_NORM_LIST}", _n3_triangle, _pairs_with_tight),
@@ -183,6 +186,8 @@ def _sizes_from_two(d):
 
 CLAIMS.add(
     id="axioms.max_entry_not_submultiplicative_example",
+    note_reports_flaw=True,
+    erratum="(11ᵀ/n)² = 11ᵀ/n, so ‖AB‖_max = 1/n, not 1 (the conclusion still holds for n ≥ 2).",
     provenance=src(
         "2.1 Abstract Norm Definition",
         "For A = B = 11ᵀ/n: ‖A‖_max = 1/n, ‖AB‖_max = 1, so ‖AB‖_max = 1 > 1/n² = ‖A‖_max‖B‖_max",
@@ -199,31 +204,14 @@ CLAIMS.add(
 # 2.2 Standard Vector Norms
 # ----------------------------------------------------------------------------------
 
-def _entries(d):
-    """Vector entries: small integers, and float32-representable floats with
-    10^(lo/4) <= |x| <= 1e3, lo the Domain's smallest scale exponent.  The claims raise
-    entries to powers up to 3 (‖x‖₃, the dual maximiser's y·|y| paired with y) and
-    multiply two of them (⟨x, y⟩): with |x| >= 10^(lo/4) every such product stays at or
-    above 10^lo, inside the range the op set's tolerance model covers (a subnormal entry
-    would silently underflow in float32).  Shrinks toward 0 and small integers."""
-    lo = float(np.float32(10.0 ** (d.log10_scale[0] / 4)))  # hypothesis needs a float32 bound
-    mag = st.floats(min_value=lo, max_value=1e3, width=32, allow_subnormal=False).map(float)
-    return st.one_of(st.integers(-4, 4).map(float),
-                     st.tuples(st.sampled_from([1.0, -1.0]), mag).map(lambda t: t[0] * t[1]))
+# Vector entries and vectors: matspec.strategies.vector_entries / vectors (small integers and
+# float32 magnitudes in [10^(lo/4), vector_top]: powers up to 3 and products of two entries stay
+# normal and finite in every format the backends compute in, float16 included).
+_entries = vector_entries
 
 
 def _vectors(d, n=None, allow_zero: bool = True):
-    """Column vectors of length n (drawn in 1..max_dim when None) with _entries(d)."""
-
-    @st.composite
-    def build(draw):
-        size = n if n is not None else draw(dims(d))
-        vals = draw(st.lists(_entries(d), min_size=size, max_size=size))
-        if not allow_zero and all(v == 0 for v in vals):
-            vals[0] = 1.0
-        return ArraySpec.column(vals)
-
-    return build()
+    return vectors(d, n=n, allow_zero=allow_zero)
 
 
 def _col(values) -> ArraySpec:
@@ -244,6 +232,14 @@ def _vector_pair(d, with_p: bool = True):
     return build()
 
 
+def _smallest_p(d) -> float:
+    """The witness value ‖e1 + e2‖_p = 2^{1/p} must be representable: values up to the square
+    of the Domain's largest scale (10^(2·hi), the product convention of half_scale) are, so
+    1/p ≤ 2·hi·log2(10).  float16 (hi = 2): p ≥ 0.075, where p = 1/16 gave 2^16 > 65504 = inf;
+    the wide formats keep p ≥ 0.05."""
+    return max(0.05, 1 / (2 * d.log10_scale[1] * math.log2(10)))
+
+
 def _p_lt_1_not_a_norm(ops, p):
     # Witness: e1, e2 in R².  ‖e1 + e2‖_p = 2^{1/p} > 2 = ‖e1‖_p + ‖e2‖_p for every p < 1,
     # and the midpoint (e1 + e2)/2 of two unit vectors has ‖·‖_p = 2^{1/p − 1} > 1: the
@@ -259,11 +255,12 @@ def _p_lt_1_not_a_norm(ops, p):
 
 CLAIMS.add(
     id="axioms.vector_p_lt_1_not_a_norm",
+    note_reports_flaw=False,
     provenance=src("2.2 Standard Vector Norms",
                    "p < 1: concave, violates triangle inequality -> NOT a norm (p = 1/2: star, 'not a norm!')"),
     stated=Form("for every p in (0, 1): x = e1, y = e2 give ‖x + y‖_p > ‖x‖_p + ‖y‖_p, and the unit ball is not convex",
                 _p_lt_1_not_a_norm,
-                lambda d: st.fixed_dictionaries({"p": st.floats(min_value=0.05, max_value=0.95)}),
+                lambda d: st.fixed_dictionaries({"p": st.floats(min_value=_smallest_p(d), max_value=0.95)}),
                 examples=[{"p": 0.5}]),
     recorded=Verdict.HOLDS,
     note="Existential over x, y (fixed witness e1, e2), universal over p < 1: ‖e1 + e2‖_{1/2} = 4 > 2.",
@@ -289,6 +286,7 @@ def _vector_formula_inputs(d):
 
 CLAIMS.add(
     id="axioms.vector_p_norm_formula",
+    note_reports_flaw=False,
     provenance=src("2.2 Standard Vector Norms",
                    "‖x‖₁ = Σ|x_i|, ‖x‖₂ = sqrt(Σ x_i²), ‖x‖_∞ = max_i |x_i|, ‖x‖_p = (Σ|x_i|^p)^{1/p} (p ≥ 1)"),
     stated=Form("vnorm(x, p) = (Σ|x_i|^p)^(1/p), and max|x_i| for p = ∞", _vector_formula, _vector_formula_inputs),
@@ -324,6 +322,7 @@ def _p_ge_1_inputs(d):
 
 CLAIMS.add(
     id="axioms.vector_p_ge_1_is_a_norm",
+    note_reports_flaw=False,
     provenance=src("2.2 Standard Vector Norms", "p ≥ 1: convex, satisfies all axioms -> valid norm"),
     stated=Form("for p ∈ {1, 1.5, 2, 3, ∞}: ‖x‖_p > 0 for x ≠ 0, ‖αx‖_p = |α|‖x‖_p, ‖x + y‖_p <= ‖x‖_p + ‖y‖_p",
                 _p_ge_1_is_a_norm, _p_ge_1_inputs),
@@ -341,6 +340,7 @@ def _holder(ops, x, y, p):
 
 CLAIMS.add(
     id="axioms.holder",
+    note_reports_flaw=False,
     provenance=src("2.2 Standard Vector Norms",
                    "Hölder's inequality: for conjugate exponents 1/p + 1/q = 1 (with p = 1 ⇔ q = ∞): "
                    "|⟨x,y⟩| = |Σ x_i y_i| ≤ ‖x‖_p‖y‖_q (generalizes Cauchy–Schwarz, p = q = 2)"),
@@ -440,36 +440,42 @@ _EQ_SEC = "2.3 Equivalence of Norms in Finite Dimensions"
 
 CLAIMS.add(
     id="axioms.equiv_l2_le_l1",
+    note_reports_flaw=False,
     provenance=src(_EQ_SEC, "table row: ‖x‖₂ ≤ ‖x‖₁, factor 1"),
     stated=Form("‖x‖₂ <= ‖x‖₁", _eq_row1, _equiv_inputs),
     recorded=Verdict.HOLDS,
 )
 CLAIMS.add(
     id="axioms.equiv_l2_le_l1_tight",
+    note_reports_flaw=False,
     provenance=src(_EQ_SEC, "table row ‖x‖₂ ≤ ‖x‖₁: tight when x has one nonzero entry"),
     stated=Form("‖x‖₂ = ‖x‖₁ when x has one nonzero entry", _tight_row1, _one_nonzero),
     recorded=Verdict.HOLDS,
 )
 CLAIMS.add(
     id="axioms.equiv_l1_le_sqrtn_l2",
+    note_reports_flaw=False,
     provenance=src(_EQ_SEC, "table row: ‖x‖₁ ≤ √n‖x‖₂, factor √n"),
     stated=Form("‖x‖₁ <= √n ‖x‖₂", _eq_row2, _equiv_inputs),
     recorded=Verdict.HOLDS,
 )
 CLAIMS.add(
     id="axioms.equiv_l1_le_sqrtn_l2_tight",
+    note_reports_flaw=False,
     provenance=src(_EQ_SEC, "table row ‖x‖₁ ≤ √n‖x‖₂: tight when all entries equal"),
     stated=Form("‖x‖₁ = √n ‖x‖₂ when all entries are equal", _tight_row2, _all_equal),
     recorded=Verdict.HOLDS,
 )
 CLAIMS.add(
     id="axioms.equiv_linf_l2",
+    note_reports_flaw=False,
     provenance=src(_EQ_SEC, "table row: ‖x‖_∞ ≤ ‖x‖₂ ≤ √n‖x‖_∞, factor √n"),
     stated=Form("‖x‖_∞ <= ‖x‖₂ <= √n ‖x‖_∞", _eq_row3, _equiv_inputs),
     recorded=Verdict.HOLDS,
 )
 CLAIMS.add(
     id="axioms.equiv_linf_l2_tight",
+    note_reports_flaw=False,
     provenance=src(_EQ_SEC, "table row ‖x‖_∞ ≤ ‖x‖₂ ≤ √n‖x‖_∞: tight when one / all entries equal"),
     stated=Form("‖x‖_∞ = ‖x‖₂ for one nonzero entry; ‖x‖₂ = √n ‖x‖_∞ for all entries equal", _tight_row3, _one_and_equal),
     recorded=Verdict.HOLDS,
@@ -477,16 +483,54 @@ CLAIMS.add(
 )
 CLAIMS.add(
     id="axioms.equiv_linf_l1",
+    note_reports_flaw=False,
     provenance=src(_EQ_SEC, "table row: ‖x‖_∞ ≤ ‖x‖₁ ≤ n‖x‖_∞, factor n"),
     stated=Form("‖x‖_∞ <= ‖x‖₁ <= n ‖x‖_∞", _eq_row4, _equiv_inputs),
     recorded=Verdict.HOLDS,
 )
 CLAIMS.add(
     id="axioms.equiv_linf_l1_tight",
+    note_reports_flaw=False,
     provenance=src(_EQ_SEC, "table row ‖x‖_∞ ≤ ‖x‖₁ ≤ n‖x‖_∞: tight when one / all entries equal"),
     stated=Form("‖x‖_∞ = ‖x‖₁ for one nonzero entry; ‖x‖₁ = n ‖x‖_∞ for all entries equal", _tight_row4, _one_and_equal),
     recorded=Verdict.HOLDS,
     note="'one / all entries equal' read as: left bound tight for one nonzero entry, right bound for all entries equal.",
+)
+
+
+def _inf_dim_inputs(d):
+    return st.fixed_dictionaries({"C": st.sampled_from((1.5, 2.0, 3.5, 6.0, 10.0)), "k": st.integers(1, 3)})
+
+
+def _no_equivalence(ops, C, k):
+    """Finite sections of ℓ² vs ℓ^∞ and of L²[0, 1] vs L^∞[0, 1]: for the constant C, n = 4⌈C²⌉ defeats it by a
+    factor 2 (a margin every backend's precision resolves).
+    Sequences: x = (1, …, 1, 0, …) with n ones has ‖x‖₂ = √n > C = C‖x‖_∞.  Functions: f = 1_[0, 1/n] sampled
+    on a grid of N = n·k cells of width 1/N (exact for a step function): ‖f‖_{L²}² = k/N = 1/n and
+    ‖f‖_{L^∞} = 1, so ‖f‖_∞ > C‖f‖_{L²}: no constant bounds either ratio as the dimension grows."""
+    n = 4 * math.ceil(C * C)
+    x = ops.mat(ArraySpec.column([1.0] * n))
+    N = n * k
+    f = ops.mat(ArraySpec.column([1.0] * k + [0.0] * (N - k)))
+    l2_sq = ops.vnorm(f, 2) ** 2 / N  # ∫|f|² as a Riemann sum on cells of width 1/N
+    return [gt(ops.vnorm(x, 2), Val.exact(C) * ops.vnorm(x, math.inf),
+               f"x = ones({n}): ‖x‖₂ > C‖x‖_∞ for C = {C:g} (ℓ² vs ℓ^∞: no C works for every n)"),
+            gt(ops.vnorm(f, math.inf) ** 2, Val.exact(C * C) * l2_sq,
+               f"f = 1_[0, 1/{n}]: ‖f‖_∞² > C²‖f‖_L²² (L^∞ vs L²: no C works for every n)")]
+
+
+CLAIMS.add(
+    id="axioms.no_equivalence_in_infinite_dimensions",
+    note_reports_flaw=False,
+    provenance=src(_EQ_SEC, "Warning: Norm equivalence fails in infinite dimensions. In L^p function spaces, L² ≄ L^∞ - this "
+                            "distinction is crucial in functional analysis and infinite-width neural network theory."),
+    stated=Form("for every C there is a finite section where ‖x‖₂ > C‖x‖_∞ (ℓ² vs ℓ^∞) and ‖f‖_∞ > C‖f‖_L² (indicator "
+                "functions on [0, 1])", _no_equivalence, _inf_dim_inputs),
+    recorded=Verdict.HOLDS,
+    note=("Decided through finite sections: the equivalence constants between ℓ² and ℓ^∞ on Rⁿ are 1 and √n (the "
+          "tight rows axioms.equiv_linf_l2*), unbounded in n; in L²[0, 1] vs L^∞[0, 1] the indicators of [0, 1/n] have "
+          "‖f‖_∞/‖f‖₂ = √n.  (In L²[0, 1] the L^∞ norm is not even finite on every function: the spaces differ, as the "
+          "sentence says.)  'Crucial in … infinite-width network theory' is not encoded."),
 )
 
 
@@ -520,6 +564,7 @@ def _dual_inputs(d):
 
 CLAIMS.add(
     id="axioms.dual_l1_linf",
+    note_reports_flaw=False,
     provenance=src("2.4 Dual Norms", "‖·‖₁ and ‖·‖_∞ are dual: ‖y‖_∞ = max_{‖x‖₁ ≤ 1} ⟨x, y⟩"),
     stated=Form("max over the ℓ1 unit ball of ⟨x, y⟩ (attained at ±e_j) = ‖y‖_∞; no drawn x exceeds it",
                 _dual_l1_linf, _dual_inputs),
@@ -539,6 +584,7 @@ def _dual_l2_self(ops, x, y):
 
 CLAIMS.add(
     id="axioms.dual_l2_self",
+    note_reports_flaw=False,
     provenance=src("2.4 Dual Norms",
                    "‖·‖₂ is self-dual: ‖y‖₂ = max_{‖x‖₂ ≤ 1} ⟨x, y⟩ (Cauchy–Schwarz with equality)"),
     stated=Form("⟨x, y⟩ <= ‖x‖₂‖y‖₂ for drawn x, with equality at x = y/‖y‖₂", _dual_l2_self, _dual_inputs),
@@ -593,6 +639,7 @@ def _dual_pq_inputs(d):
 
 CLAIMS.add(
     id="axioms.dual_pq",
+    note_reports_flaw=False,
     provenance=src("2.4 Dual Norms", "‖·‖_p and ‖·‖_q are dual when 1/p + 1/q = 1 (Hölder conjugates)"),
     stated=Form("‖y‖_q = max_{‖x‖_p <= 1} ⟨x, y⟩ for (p, q) ∈ {(1, ∞), (1.5, 3), (2, 2), (∞, 1)}: drawn x never "
                 "exceed it, x*_i = sign(y_i)|y_i|^{q−1} attains it", _dual_pq, _dual_pq_inputs),

@@ -100,6 +100,7 @@ def _kappa2_ratio(ops, U, V, D):
 
 CLAIMS.add(
     id="conditioning.kappa2_sigma_ratio",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.1 Definition and Intuition",
                    "κ2(A) = ‖A‖2 ‖A⁻¹‖2 = σ1(A) · 1/σn(A) = σ1(A)/σn(A) — the ratio of the largest to "
@@ -124,29 +125,40 @@ def _kappa_ge_one_drawn(ops, A):
     return ge(_kappa(s), 1, "κ₂(A) = σ1/σn >= 1")
 
 
+# The norms a κ statement is checked in (issue 16, "norm-generic statements"): 004 §7.1 defines κ_p for the
+# induced p-norms, checked for p = 1, 2, ∞ (p → p for other p is NP-hard in general and is not in the op set);
+# 001 defines κ for "a given matrix norm", which adds the Frobenius norm.
+KAPPA_NORMS_004 = ("1", "2", "inf")
+KAPPA_NORMS_001 = ("1", "2", "inf", "fro")
+_PNAME = {"1": "₁", "2": "₂", "inf": "_∞", "fro": "_F"}
+
+
 def _kappa_ge_one(ops, U, V, D):
     sig = diag_of(D)
     A, Ainv = _a_and_inverse(ops, U, V, D)
     s = ops.svdvals(A)
-    a2, ai2 = ops.norm(A, "2"), ops.norm(Ainv, "2")
-    return [
-        _inverse_sanity(ops, A, Ainv, len(sig)),
-        le(ops.norm(ops.matmul(A, Ainv), "2"), a2 * ai2, "1 = ‖AA⁻¹‖₂ <= ‖A‖₂‖A⁻¹‖₂"),
-        ge(a2 * ai2, 1, "‖A‖₂‖A⁻¹‖₂ >= 1"),
-        ge(_kappa(s), 1, "σ1/σn >= 1"),
-    ]
+    rels = [_inverse_sanity(ops, A, Ainv, len(sig)), ge(_kappa(s), 1, "σ1/σn >= 1")]
+    for p in KAPPA_NORMS_001:
+        k = _PNAME[p]
+        a, ai = ops.norm(A, p), ops.norm(Ainv, p)
+        rels += [le(ops.norm(ops.matmul(A, Ainv), p), a * ai, f"‖AA⁻¹‖{k} <= ‖A‖{k}‖A⁻¹‖{k}"),
+                 ge(a * ai, 1, f"κ{k}(A) = ‖A‖{k}‖A⁻¹‖{k} >= 1")]
+    return rels
 
 
 CLAIMS.add(
     id="conditioning.kappa_ge_one",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds",
                    "κ(A) ≥ 1 for all nonsingular A (since 1 = ‖I‖ = ‖AA⁻¹‖ ≤ ‖A‖‖A⁻¹‖)"),
     also=(src("Properties", "κ(A) >= 1 for any matrix.", seed="001_8eec6619deaaf78f.txt"),),
-    stated=Form("A nonsingular: 1 = ‖AA⁻¹‖₂ <= ‖A‖₂‖A⁻¹‖₂ = κ₂(A), and σ1/σn >= 1",
+    stated=Form("A nonsingular: κ_p(A) = ‖A‖_p‖A⁻¹‖_p >= ‖AA⁻¹‖_p >= 1 for p = 1, 2, ∞ and F; σ1/σn >= 1",
                 _kappa_ge_one, _inv_inputs),
     recorded=Verdict.HOLDS,
-    note="Checked in the spectral norm (κ₂), with an exact inverse (see conditioning.kappa2_sigma_ratio).",
+    note=("Checked in every norm the two definitions cover: the induced 1, 2, ∞ norms (004's κ_p) and the Frobenius "
+          "norm (001's 'a given matrix norm'; there ‖AA⁻¹‖_F = √n, so κ_F >= √n >= 1), with an exact inverse "
+          "(see conditioning.kappa2_sigma_ratio)."),
 )
 
 
@@ -184,17 +196,83 @@ def _kappa_one_iff(ops, Q, c, K1, j, B):
     return rels
 
 
+def _kappa_p_orthogonal(ops, Q, c, norms):
+    """κ_p(c·Q) with the exact inverse (c·Q)⁻¹ = Qᵀ/c, one relation 'κ_p == 1' per norm."""
+    M = ops.scale(c, ops.mat(Q))
+    Minv = ops.scale(1.0 / c, ops.transpose(ops.mat(Q)))
+    return [eq(ops.norm(M, p) * ops.norm(Minv, p), 1, f"κ{_PNAME[p]}(c·Q) == 1 (c = {c}, Q {Q.n}×{Q.n} orthogonal)")
+            for p in norms]
+
+
+def _kappa_one_iff_every_p(ops, Q, c, K1, j, B):
+    return _kappa_p_orthogonal(ops, Q, c, KAPPA_NORMS_004) + _kappa_one_iff(ops, Q, c, K1, j, B)
+
+
 CLAIMS.add(
     id="conditioning.kappa_one_iff_scaled_orthogonal",
+    note_reports_flaw=True,
+    erratum="Holds for κ₂ only: in the 1- and ∞-norms an orthogonal Q has κ(Q) > 1 (a 2×2 reflector: κ₁ = 2).",
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds", "κ(A) = 1 iff A is a scalar multiple of a unitary matrix"),
-    also=(src("Properties", "Orthogonal Matrices: An orthogonal matrix has a condition number of 1.",
-              seed="001_8eec6619deaaf78f.txt"),),
-    stated=Form("κ₂(c·Q) == 1 for Q orthogonal, c ≠ 0; κ₂(A) == 1 ⇒ AᵀA = σ1² I; σ1 > σn ⇒ κ₂ > 1",
-                _kappa_one_iff, _scaled_orth_inputs),
-    recorded=Verdict.HOLDS,
-    note=("Real matrices: 'unitary' is 'orthogonal'.  Holds for κ₂ (the section's p = 2); for other p it is "
-          "false (κ₁(Q) > 1 for most orthogonal Q).  The converse is checked on A = 2^j·U Vᵀ (all σ_i = 2^j)."),
+    stated=Form("for κ_p, p = 1, 2, ∞ (§7.1's family): κ_p(c·Q) == 1 for Q orthogonal, c ≠ 0; κ₂(A) == 1 ⇒ AᵀA = σ1² I; "
+                "σ1 > σn ⇒ κ₂ > 1", _kappa_one_iff_every_p, _scaled_orth_inputs),
+    repaired=Form("in the 2-norm: κ₂(c·Q) == 1 for Q orthogonal, c ≠ 0; κ₂(A) == 1 ⇒ AᵀA = σ1² I; σ1 > σn ⇒ κ₂ > 1",
+                  _kappa_one_iff, _scaled_orth_inputs),
+    repair="hypothesis",
+    recorded=Verdict.CONDITIONAL,
+    note=("Real matrices: 'unitary' is 'orthogonal'.  §7.1 defines κ_p for the p-norms, and §7.3's properties use κ "
+          "without a subscript, so the statement is checked for p = 1, 2, ∞: it holds for κ₂ only.  In the 1- and "
+          "∞-norms a scaled orthogonal matrix has κ = 1 only when it is a signed permutation: a 2×2 reflector "
+          "(cos θ, sin θ; sin θ, −cos θ) has κ₁ = κ_∞ = (|cos θ| + |sin θ|)² > 1.  The converse is checked on "
+          "A = 2^j·U Vᵀ (all σ_i = 2^j)."),
+)
+
+
+def _orth_vectors(d: Domain):
+    @st.composite
+    def build(draw):
+        n = draw(dims(d, 1, 6))
+        ent = vector_entries(half_scale(d))
+        xs = [draw(st.lists(ent, min_size=n, max_size=n)) for _ in range(2)]
+        return {"Q": OrthogonalSpec(n, draw(SEEDS)), "x": ArraySpec.column(xs[0]), "y": ArraySpec.column(xs[1])}
+
+    return build()
+
+
+def _orth_kappa_stated(ops, Q, x, y):
+    return _kappa_p_orthogonal(ops, Q, 1.0, KAPPA_NORMS_001)
+
+
+def _orth_kappa_two_norm(ops, Q, x, y):
+    M = ops.mat(Q)
+    X, Y = ops.mat(x), ops.mat(y)
+    QX, QY = ops.matmul(M, X), ops.matmul(M, Y)
+    return _kappa_p_orthogonal(ops, Q, 1.0, ("2",)) + [
+        eq(ops.vnorm(QX, 2), ops.vnorm(X, 2), "‖Qx‖₂ == ‖x‖₂ (lengths)"),
+        eq(ops.inner(QX, QY), ops.inner(X, Y), "⟨Qx, Qy⟩ == ⟨x, y⟩ (angles)")]
+
+
+CLAIMS.add(
+    id="conditioning.orthogonal_kappa_one",
+    note_reports_flaw=True,
+    erratum="κ(Q) = 1 only in the 2-norm: in the Frobenius norm κ_F(I_n) = n, and a 2×2 reflector has κ₁ = κ_∞ = 2.",
+    expect=dict(NO_BF16_LINALG),
+    provenance=src("Properties", "Orthogonal Matrices: An orthogonal matrix has a condition number of 1. These are "
+                                 "perfectly conditioned matrices, as they preserve lengths and angles.",
+                   seed="001_8eec6619deaaf78f.txt"),
+    stated=Form("Q orthogonal: κ(Q) == 1 for κ with respect to the 1-, 2-, ∞- and Frobenius norms (001 defines κ "
+                "for 'a given matrix norm')", _orth_kappa_stated, _orth_vectors,
+                examples=[{"Q": OrthogonalSpec(2, 0), "x": ArraySpec.column([1.0, 0.0]),
+                           "y": ArraySpec.column([0.0, 1.0])}]),
+    repaired=Form("Q orthogonal: κ₂(Q) == 1, ‖Qx‖₂ == ‖x‖₂ and ⟨Qx, Qy⟩ == ⟨x, y⟩", _orth_kappa_two_norm,
+                  _orth_vectors),
+    repair="hypothesis",
+    recorded=Verdict.CONDITIONAL,
+    note=("001 defines κ(A) = ‖A‖·‖A⁻¹‖ for 'a given matrix norm' and then states the properties for κ: in the "
+          "Frobenius norm κ_F(Q) = ‖Q‖_F‖Qᵀ‖_F = n for every orthogonal Q, and in the 1- and ∞-norms κ(Q) > 1 "
+          "unless Q is a signed permutation.  With the 2-norm (the one 001 calls most common) it holds, for the "
+          "reason the sentence gives: Q preserves 2-norm lengths and angles.  Same fact in 004 §7.3's iff: "
+          "conditioning.kappa_one_iff_scaled_orthogonal."),
 )
 
 
@@ -212,18 +290,25 @@ def _prod_inputs(d: Domain):
 
 def _submult(ops, A, B):
     MA, MB = ops.mat(A), ops.mat(B)
-    k_ab = _kappa(ops.svdvals(ops.matmul(MA, MB)))
-    return le(k_ab, _kappa(ops.svdvals(MA)) * _kappa(ops.svdvals(MB)), "κ₂(AB) <= κ₂(A)κ₂(B)")
+    AB = ops.matmul(MA, MB)
+    k_ab = _kappa(ops.svdvals(AB))
+    rels = [le(k_ab, _kappa(ops.svdvals(MA)) * _kappa(ops.svdvals(MB)), "κ₂(AB) <= κ₂(A)κ₂(B)")]
+    for p in ("1", "inf"):
+        k = _PNAME[p]
+        rels.append(le(ops.cond(AB, p), ops.cond(MA, p) * ops.cond(MB, p), f"κ{k}(AB) <= κ{k}(A)κ{k}(B)"))
+    return rels
 
 
 CLAIMS.add(
     id="conditioning.product_submultiplicative",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds", "κ(AB) ≤ κ(A)κ(B) - condition numbers multiply"),
-    stated=Form("A, B n×n nonsingular: κ₂(AB) <= κ₂(A)κ₂(B)", _submult, _prod_inputs),
+    stated=Form("A, B n×n nonsingular: κ_p(AB) <= κ_p(A)κ_p(B), p = 1, 2, ∞", _submult, _prod_inputs),
     recorded=Verdict.HOLDS,
-    note=("κ of each factor <= 1e3 so that σn(AB) is certified on float32 (else undecided).  "
-          "'Multiply' is an upper bound only: κ(AB) can be far smaller (B = A⁻¹ gives 1)."),
+    note=("In each norm of §7.1's family (any submultiplicative norm: ‖AB‖‖B⁻¹A⁻¹‖ <= ‖A‖‖B‖‖A⁻¹‖‖B⁻¹‖); κ₁ and κ_∞ "
+          "by ops.cond.  κ of each factor <= 1e3 so that σn(AB) is certified on float32 (else undecided).  "
+          "'Condition numbers multiply' glosses the inequality: κ(AB) can be far smaller (B = A⁻¹ gives 1)."),
 )
 
 
@@ -234,16 +319,18 @@ def _inverse_kappa(ops, U, V, D):
         _inverse_sanity(ops, A, Ainv, len(sig)),
         eq(_kappa(ops.svdvals(Ainv)), _kappa(ops.svdvals(A)), "κ₂(A⁻¹) == κ₂(A)"),
         eq(ops.norm(Ainv, "2") * ops.norm(A, "2"), _kappa(ops.svdvals(Ainv)), "‖A⁻¹‖₂‖(A⁻¹)⁻¹‖₂ == κ₂(A⁻¹)"),
-    ]
+    ] + [eq(ops.cond(Ainv, p), ops.cond(A, p), f"κ{_PNAME[p]}(A⁻¹) == κ{_PNAME[p]}(A)") for p in ("1", "inf")]
 
 
 CLAIMS.add(
     id="conditioning.kappa_of_inverse",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds", "κ(A) = κ(A⁻¹)"),
-    stated=Form("A nonsingular: κ₂(A⁻¹) == κ₂(A)", _inverse_kappa, _inv_inputs),
+    stated=Form("A nonsingular: κ_p(A⁻¹) == κ_p(A), p = 1, 2, ∞", _inverse_kappa, _inv_inputs),
     recorded=Verdict.HOLDS,
-    note="Exact inverse as in conditioning.kappa2_sigma_ratio; κ from svdvals of each.",
+    note=("Exact inverse as in conditioning.kappa2_sigma_ratio; κ₂ from svdvals of each, κ₁ and κ_∞ by ops.cond "
+          "(true in any norm: κ(A⁻¹) = ‖A⁻¹‖‖A‖ by definition)."),
 )
 
 
@@ -274,14 +361,16 @@ def _scale_inv(ops, A, alpha):
     k = _kappa(ops.svdvals(M))
     ka = _kappa(ops.svdvals(ops.scale(alpha, M)))
     return [eq(ka, k, f"κ₂(αA) == κ₂(A) (α = {alpha:g})"),
-            eq(k, _prescribed_kappa(A), "κ₂(A) == prescribed σ1/σn")]
+            eq(k, _prescribed_kappa(A), "κ₂(A) == prescribed σ1/σn")] + [
+        eq(ops.cond(ops.scale(alpha, M), p), ops.cond(M, p), f"κ{_PNAME[p]}(αA) == κ{_PNAME[p]}(A)") for p in ("1", "inf")]
 
 
 CLAIMS.add(
     id="conditioning.scale_invariant",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds", "κ(αA) = κ(A) for any scalar α ≠ 0"),
-    stated=Form("α ≠ 0: κ₂(αA) == κ₂(A)", _scale_inv, _scale_inputs),
+    stated=Form("α ≠ 0: κ_p(αA) == κ_p(A), p = 1, 2, ∞", _scale_inv, _scale_inputs),
     recorded=Verdict.HOLDS,
     note=("α = ±10^j; A randsvd with prescribed κ <= 1e3 (float32 decides σn), so κ₂(A) is also compared "
           "with the exact prescribed value."),
@@ -330,6 +419,7 @@ def _distance(ops, U, V, D, B):
 
 CLAIMS.add(
     id="conditioning.distance_to_singularity",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds",
                    "Distance to singularity. min{‖E‖ : A + E is singular} = ‖A‖/κ(A) = σn(A) (using the "
@@ -400,6 +490,7 @@ def _norm_dependence(ops, A, family=None):
 
 CLAIMS.add(
     id="conditioning.norm_dependence",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.3 Properties and Bounds",
                    "Norm dependence. Different norms give different condition numbers, but they're equivalent up "
@@ -457,6 +548,7 @@ def _tik_kappa(ops, A, lam):
 
 CLAIMS.add(
     id="conditioning.tikhonov_kappa",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.4 Tikhonov Regularization",
                    "Condition number of the regularized system: κ2(AᵀA + λI) = (σ1² + λ)/(σn² + λ). Since "
@@ -505,6 +597,7 @@ def _tik_mono(ops, A, lam1, lam2):
 
 CLAIMS.add(
     id="conditioning.tikhonov_decreases_to_one",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.4 Tikhonov Regularization", "As λ increases, κ decreases toward 1."),
     also=(src("Applications and Implications in Machine Learning",
@@ -550,6 +643,8 @@ def _weight_decay(ops, X, kind, lam):
 
 CLAIMS.add(
     id="conditioning.weight_decay_hessian_shift",
+    note_reports_flaw=True,
+    erratum="κ(H + 2λI) ≤ (λmax + 2λ)/(2λ) needs H ⪰ 0 (H = [−2], λ = 10 breaks it).",
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.4 Tikhonov Regularization",
                    "Adding λ‖W‖_F² to the loss shifts the Hessian eigenvalues by 2λ, bounding "
@@ -620,6 +715,8 @@ def _est_repaired(ops, U, V, D, g):
 
 CLAIMS.add(
     id="conditioning.randomized_estimate",
+    note_reports_flaw=True,
+    erratum="‖Ag‖/‖A⁻¹g‖ ≤ σ₁² whatever κ is; the estimator is the product ‖Ag‖·‖A⁻¹g‖/‖g‖².",
     expect=dict(NO_BF16_LINALG),
     provenance=src("7.5 Estimating Condition Numbers",
                    "Randomized condition number estimation. For A ∈ Rn×n: generate g ∼ N(0, I), compute "
@@ -733,12 +830,11 @@ def _power_corrected(ops, U, V, D, c, K):
 
 CLAIMS.add(
     id="conditioning.power_iteration_rate",
+    note_reports_flaw=True,
+    erratum="Power iteration on AᵀA contracts the angle by (σ₂/σ₁)² per step, not σ₂/σ₁ (σ = (1, ½), k = 1: tan θ = ¼).",
     expect=dict(NO_BF16_LINALG),
     provenance=src("4.2 The Spectral Norm (p = 2)",
                    "Approximate: power iteration x_{k+1} = AᵀA x_k/‖AᵀA x_k‖, converging as (σ2/σ1)^k"),
-    also=(src("7.5 Estimating Condition Numbers",
-              "Power method / Lanczos. Estimate σ1 by power iteration on AᵀA. Estimate σn by inverse power "
-              "iteration (more expensive, requires solving linear systems)."),),
     stated=Form("x0 ∈ span(v1, v2): the angle to v1 after k steps has tan θ_k == (σ2/σ1)^k tan θ_0",
                 _power_stated, _power_inputs,
                 examples=[{"U": OrthogonalSpec(2, 0), "V": OrthogonalSpec(2, 0), "D": diag_spec(2, 2, [1.0, 0.5]),
@@ -756,4 +852,82 @@ CLAIMS.add(
           "converges faster still, relative error <= (σ2/σ1)^(4k) tan²θ_0.  §7.5's inverse iteration for σn "
           "(two solves per step) contracts by (σn/σ_{n−1})² per step, checked the same way.  A = U diag(σ) V "
           "with σ powers of two, so σ_i and v_i are exact; 2 <= n <= 4, k <= 3."),
+)
+
+
+CLAIMS.add(
+    id="conditioning.power_iteration_estimates",
+    note_reports_flaw=False,
+    expect=dict(NO_BF16_LINALG),
+    provenance=src("7.5 Estimating Condition Numbers",
+                   "Power method / Lanczos. Estimate σ1 by power iteration on AᵀA. Estimate σn by inverse power "
+                   "iteration (more expensive, requires solving linear systems)."),
+    stated=Form("power iteration on AᵀA converges to σ1 (angle factor (σ2/σ1)² per step) and inverse iteration (two "
+                "solves per step) to σn (factor (σn/σ_{n−1})²)", _power_corrected, _power_inputs),
+    recorded=Verdict.HOLDS,
+    note=("§7.5 names the methods without a rate: both converge, at the rates decided in "
+          "conditioning.power_iteration_rate (whose §4.2 rate (σ2/σ1)^k is misstated).  Same property as that claim's "
+          "corrected form, a different statement: one claim per sentence."),
+)
+
+
+# ----------------------------------------------------------------------------------
+# 000's Muon remark: "very high condition number. That is, they are almost low-rank matrices"
+# ----------------------------------------------------------------------------------
+
+def _kappa_rank_inputs(d: Domain):
+    @st.composite
+    def build(draw):
+        n = draw(dims(d, 2, 6))
+        mode = draw(st.sampled_from(("one_small", "geometric", "one_large", "arithmetic")))
+        return {"A": MatrixSpec(m=n, n=n, mode=mode, log10_kappa=draw(st.integers(2, 6)), log10_scale=0,
+                                seed=draw(SEEDS))}
+
+    return build()
+
+
+def _stable_rank(ops, M):
+    return ops.norm(M, "fro") ** 2 / ops.norm(M, "2") ** 2
+
+
+def _kappa_low_rank_stated(ops, A):
+    M = ops.mat(A)
+    n = A.n
+    return le(_stable_rank(ops, M), n / 2, f"κ₂ = 1e{A.log10_kappa} (high) ⇒ almost low rank: stable rank "
+                                           f"‖A‖_F²/‖A‖₂² <= n/2 = {n / 2:g} (a few directions dominate)")
+
+
+def _kappa_low_rank_corrected(ops, A):
+    M = ops.mat(A)
+    n = A.n
+    s = ops.svdvals(M)
+    dist = ops.norm(ops.sub(M, ops.lowrank(M, n - 1)), "2")
+    return [eq(dist, s[-1], "min over rank < n of ‖A − B‖₂ = σ_n (Eckart–Young)"),
+            eq(_kappa(s), ops.norm(M, "2") / dist, "κ₂(A) == ‖A‖₂ / (distance to the nearest singular matrix)"),
+            eq(_stable_rank(ops, M), vsum(x * x for x in s) / (s[0] * s[0]),
+               "how many directions dominate is the stable rank Σσ_i²/σ₁², which κ does not fix")]
+
+
+CLAIMS.add(
+    id="conditioning.high_kappa_is_not_low_rank",
+    note_reports_flaw=True,
+    erratum="A very high κ does not make a matrix almost low rank: diag(1, 1, 10⁻³) has κ = 1000 and stable rank 2 of 3; κ measures the distance to rank n − 1.",
+    expect=dict(NO_BF16_LINALG),
+    provenance=src("Muon remark",
+                   "the updates ... typically have very high condition number. That is, they are almost low-rank "
+                   "matrices, with the updates for all neurons being dominated by just a few directions.",
+                   seed="000_e07863d955181072.txt"),
+    stated=Form("κ₂(A) >= 100 ⇒ A is almost low rank: its stable rank ‖A‖_F²/‖A‖₂² is at most n/2", _kappa_low_rank_stated,
+                _kappa_rank_inputs),
+    repaired=Form("κ₂(A) = ‖A‖₂/min_{rank B < n}‖A − B‖₂: a high κ means close to a matrix of rank n − 1 (one direction "
+                  "lost), while dominance by a few directions is the stable rank Σσ_i²/σ₁², independent of κ",
+                  _kappa_low_rank_corrected, _kappa_rank_inputs),
+    repair="correction",
+    recorded=Verdict.MISSTATED,
+    note=("'That is' equates two different properties.  A high κ₂ = σ₁/σ_n says one direction is nearly lost: A is "
+          "relatively close to a singular matrix (distance σ_n = ‖A‖₂/κ₂).  'Almost low rank, dominated by a few "
+          "directions' needs many small singular values: a small stable rank Σσ_i²/σ₁².  Every σ but the last equal "
+          "(mode one_small) gives any κ with stable rank ≈ n − 1; a low-rank-looking spectrum with κ = 100 is just as "
+          "easy.  The measured half of the remark (do optimizer updates have high κ?) is "
+          "linear_systems.muon_updates_low_rank."),
 )

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from matspec.claim import Form, Verdict
 from matspec.catalogue._common import NO_BF16_LINALG, Registry, named, product_pairs, src, src2
-from matspec.inputs import ArraySpec, MatrixSpec
+from matspec.implementations.base import Domain
+from matspec.inputs import ArraySpec, MatrixSpec, OrthogonalSpec
 from matspec.strategies import (
     SEEDS,
     any_matrix,
@@ -63,6 +64,89 @@ def _matrix_and_basis(d, half_scale: bool = False):
 _PIC = "1.2 Geometric Picture: Amplification and Shrinkage"
 
 
+def _ellipsoid_inputs(d: Domain):
+    from matspec.catalogue.schatten import udv_inputs
+
+    return udv_inputs(d, max_dim=4, zeros=True, extra=lambda draw, m, n: {"P": OrthogonalSpec(n, draw(SEEDS))})
+
+
+def _ellipsoid_parts(ops, U, D, V, P):
+    """A = U·D·V (V's rows are the right singular vectors v_i, U's columns the left ones u_i).  For x on the unit
+    sphere (a column of the orthogonal P), y = Ax: the ellipsoid coordinate Σ_{σ_i > 0}(u_iᵀy/σ_i)²."""
+    from matspec.catalogue.schatten import diag_of
+
+    sig = diag_of(D)
+    m, n = D.m, D.n
+    MU, MV, MP = ops.mat(U), ops.mat(V), ops.mat(P)
+    A = ops.matmul(ops.matmul(MU, ops.mat(D)), MV)
+    out = []
+    for j in range(n):
+        y = ops.matmul(A, ops.matmul(MP, ops.mat(ArraySpec.basis(n, j))))
+        q = Val.exact(0)
+        for i, sg in enumerate(sig):
+            if sg > 0:
+                c = ops.inner(ops.matmul(MU, ops.mat(ArraySpec.basis(m, i))), y) / Val.exact(sg)
+                q = q + c * c
+        out.append(q)
+    return A, MU, MV, sig, out
+
+
+def _ellipsoid_stated(ops, U, D, V, P):
+    A, MU, MV, sig, qs = _ellipsoid_parts(ops, U, D, V, P)
+    return [eq(q, 1, f"x = p_{j + 1} on the unit sphere: Ax lies on the ellipsoid Σ(u_iᵀy/σ_i)² = 1") for j, q in enumerate(qs)]
+
+
+def _ellipsoid_full_rank(ops, U, D, V, P):
+    A, MU, MV, sig, qs = _ellipsoid_parts(ops, U, D, V, P)
+    m, n = D.m, D.n
+    rels = _ellipsoid_stated(ops, U, D, V, P)
+    for i, sg in enumerate(sig):  # the semi-axes: A v_i = σ_i u_i
+        v = ops.matmul(ops.transpose(MV), ops.mat(ArraySpec.basis(n, i)))
+        u = ops.matmul(MU, ops.mat(ArraySpec.basis(m, i)))
+        rels.append(eq(ops.norm(ops.sub(ops.matmul(A, v), ops.scale(sg, u)), "fro"), 0,
+                       f"semi-axis {i + 1}: A v_{i + 1} == σ_{i + 1} u_{i + 1}, length σ = {sg:g}"))
+    return rels
+
+
+def _full_column_rank_inputs(d: Domain):
+    from matspec.catalogue.schatten import SIGMAS, diag_spec
+
+    @st.composite
+    def build(draw):
+        n = draw(dims(d, 1, 4))
+        m = draw(dims(d, n, 4))
+        sig = sorted(draw(st.lists(st.sampled_from(SIGMAS), min_size=n, max_size=n)), reverse=True)
+        return {"U": OrthogonalSpec(m, draw(SEEDS)), "D": diag_spec(m, n, sig), "V": OrthogonalSpec(n, draw(SEEDS)),
+                "P": OrthogonalSpec(n, draw(SEEDS))}
+
+    return build()
+
+
+CLAIMS.add(
+    id="frobenius.sphere_to_ellipsoid",
+    note_reports_flaw=True,
+    erratum="The unit sphere maps onto the ellipsoid surface only when rank A = n; a rank-deficient or wide A fills its inside too (A = [1, 0] sends e₂ to 0).",
+    provenance=src("1.2 Geometric Picture: Amplification and Shrinkage",
+                   "Applied to the unit sphere {x : ‖x‖₂ = 1} in Rⁿ, it produces an ellipsoid in Rᵐ. ... The outcome: the "
+                   "unit sphere maps to an ellipsoid whose semi-axes have lengths σ1 ≥ σ2 ≥ ⋯ ≥ σr > 0."),
+    also=(src("7.1 Definition and Intuition",
+              "Geometric intuition. The condition number measures the eccentricity of the ellipsoid {Ax : ‖x‖₂ ≤ 1}."),),
+    stated=Form("A m×n of rank r: every x with ‖x‖₂ = 1 maps to the ellipsoid surface {y ∈ range A : Σ_{i<=r}(u_iᵀy/σ_i)² = 1}",
+                _ellipsoid_stated, _ellipsoid_inputs,
+                examples=[{"U": ArraySpec.of([[1.0]]), "D": ArraySpec.of([[1.0, 0.0]]), "V": ArraySpec.of([[1.0, 0.0], [0.0, 1.0]]),
+                           "P": ArraySpec.of([[1.0, 0.0], [0.0, 1.0]])}]),
+    repaired=Form("rank A = n (full column rank): the unit sphere maps onto that ellipsoid surface, with semi-axes A v_i = "
+                  "σ_i u_i", _ellipsoid_full_rank, _full_column_rank_inputs),
+    repair="hypothesis",
+    recorded=Verdict.CONDITIONAL,
+    note=("With A = UΣVᵀ, y = Ax has u_iᵀy = σ_i(v_iᵀx), so Σ_{i<=r}(u_iᵀy/σ_i)² = Σ_{i<=r}(v_iᵀx)², which is ‖x‖² = 1 "
+          "exactly when the r right singular vectors span Rⁿ, i.e. r = n.  For r < n (rank-deficient, or wide: m < n) "
+          "the unit sphere lands on the whole solid ellipsoid (every value in [0, 1]): A = [1, 0] maps e₂ to 0, the "
+          "centre.  The solid picture {Ax : ‖x‖ <= 1} of §7.1 is right for every A.  The semi-axes σ_i u_i are "
+          "checked with exact singular vectors (A = U·D·V, Householder factors)."),
+)
+
+
 def _spectral_longest_axis(ops, A, Q):
     M = ops.mat(A)
     n2 = ops.norm(M, "2")
@@ -78,6 +162,7 @@ def _spectral_longest_axis(ops, A, Q):
 
 CLAIMS.add(
     id="frobenius.picture_spectral_longest_axis",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src(_PIC, "Spectral norm ‖A‖₂ = σ1 = length of longest semi-axis; ‖A‖₂ = σ1: the worst-case "
                          "amplification - how long is the longest axis?"),
@@ -108,6 +193,8 @@ def _rms_corrected(ops, A, Q):
 
 CLAIMS.add(
     id="frobenius.picture_fro_rms_amplification",
+    note_reports_flaw=True,
+    erratum="The RMS amplification over the unit sphere is ‖A‖_F/√n, not ‖A‖_F (off by √n).",
     provenance=src(_PIC, "‖A‖_F = sqrt(Σ_i σ_i²): root-mean-square amplification across all directions"),
     stated=Form("sqrt(E_{‖x‖₂=1} ‖Ax‖₂²) = ‖A‖_F", _rms_as_stated, _matrix_and_basis),
     repaired=Form("sqrt(E_{‖x‖₂=1} ‖Ax‖₂²) = ‖A‖_F/√n (A is m×n)", _rms_corrected, _matrix_and_basis),
@@ -127,6 +214,7 @@ def _nuclear_sum_of_axes(ops, A):
 
 CLAIMS.add(
     id="frobenius.picture_nuclear_sum_of_axes",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src(_PIC, "Nuclear norm ‖A‖_* = σ1+σ2+... = sum of all semi-axis lengths"),
     stated=Form("‖A‖_* = Σ σ_i", _nuclear_sum_of_axes, named(A=any_matrix)),
@@ -153,6 +241,7 @@ def _fro_entrywise_trace(ops, A):
 
 CLAIMS.add(
     id="frobenius.entrywise_and_trace",
+    note_reports_flaw=False,
     provenance=src(_DEF, "‖A‖_F = sqrt(Σ_i Σ_j a_ij²) = sqrt(tr(AᵀA)); also 3.5: 'np.linalg.norm(A, 'fro') or "
                          "equivalently np.sqrt(np.sum(A**2))'"),
     stated=Form("‖A‖_F = sqrt(Σ a_ij²) = sqrt(tr(AᵀA))", _fro_entrywise_trace, named(A=any_matrix)),
@@ -182,6 +271,7 @@ def _inner_trace_entrywise(ops, A, B):
 
 CLAIMS.add(
     id="frobenius.inner_product",
+    note_reports_flaw=False,
     provenance=src(_DEF, "The Frobenius norm is induced by the inner product: ⟨A, B⟩_F = tr(AᵀB) = Σ_{i,j} a_ij b_ij"),
     stated=Form("⟨A,B⟩_F = tr(AᵀB) = Σ a_ij b_ij and ⟨A,A⟩_F = ‖A‖_F²", _inner_trace_entrywise, _inner_pairs),
     recorded=Verdict.HOLDS,
@@ -195,6 +285,7 @@ def _cauchy_schwarz(ops, A, B):
 
 CLAIMS.add(
     id="frobenius.cauchy_schwarz",
+    note_reports_flaw=False,
     provenance=src(_DEF, "Cauchy-Schwarz holds: |⟨A, B⟩_F| ≤ ‖A‖_F ‖B‖_F"),
     stated=Form("|⟨A,B⟩_F| <= ‖A‖_F ‖B‖_F", _cauchy_schwarz, _inner_pairs),
     recorded=Verdict.HOLDS,
@@ -213,6 +304,7 @@ def _sphere_mean_square(ops, A, Q):
 
 CLAIMS.add(
     id="frobenius.sphere_mean_square",
+    note_reports_flaw=False,
     provenance=src(_DEF, "if x is drawn uniformly from the unit sphere S^{n−1}, then E[‖Ax‖²] = ‖A‖_F²/n"),
     stated=Form("E_{x uniform on S^{n−1}} ‖Ax‖₂² = ‖A‖_F²/n", _sphere_mean_square, _matrix_and_basis),
     recorded=Verdict.HOLDS,
@@ -232,6 +324,7 @@ def _fro_is_l2_of_sigma(ops, A):
 
 CLAIMS.add(
     id="frobenius.is_l2_of_singular_values",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("3.2 SVD Relationship", "‖A‖_F = sqrt(σ1² + σ2² + … + σr²) = ‖σ‖₂"),
     stated=Form("‖A‖_F == sqrt(Σ σ_i²)", _fro_is_l2_of_sigma, named(A=any_matrix)),
@@ -249,6 +342,7 @@ def _fro_ge_spectral(ops, A):
 
 CLAIMS.add(
     id="frobenius.ge_spectral",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("3.2 SVD Relationship", "‖A‖_F ≥ ‖A‖₂ = σ1 (Frobenius norm is at least as large as spectral norm)"),
     stated=Form("‖A‖_F >= ‖A‖₂", _fro_ge_spectral, named(A=any_matrix)),
@@ -265,6 +359,7 @@ def _fro_le_sqrt_rank_spectral(ops, A):
 
 CLAIMS.add(
     id="frobenius.le_sqrt_rank_spectral",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("3.2 SVD Relationship",
                    "‖A‖_F ≤ √r‖A‖₂ (Frobenius norm bounded by √rank times spectral norm); also 3.3 comparison "
@@ -296,6 +391,7 @@ def _rank_one_equalities(ops, A):
 
 CLAIMS.add(
     id="frobenius.rank_one_fro_equals_spectral",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("3.2 SVD Relationship", "For rank-1 matrices: ‖A‖_F = ‖A‖₂ = σ1 (single singular value)"),
     stated=Form("rank(A) = 1 ⇒ ‖A‖_F = ‖A‖₂ = σ1", _rank_one_equalities, lambda d: st.fixed_dictionaries({"A": _rank_one(d)})),
@@ -335,6 +431,7 @@ def _submultiplicative(ops, A, B):
 
 CLAIMS.add(
     id="frobenius.submultiplicative",
+    note_reports_flaw=False,
     provenance=src(_KEY, "Submultiplicativity: ‖AB‖_F ≤ ‖A‖_F ‖B‖_F"),
     stated=Form("‖AB‖_F <= ‖A‖_F ‖B‖_F", _submultiplicative, _submultiplicative_inputs),
     also=(src("4.5 Submultiplicativity and Consistency", "The Frobenius norm is submultiplicative"),),
@@ -360,6 +457,7 @@ def _unitarily_invariant(ops, A, U, V):
 
 CLAIMS.add(
     id="frobenius.unitarily_invariant",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src(_KEY, "Unitary invariance: ‖UAV‖_F = ‖A‖_F for unitary U, V. This follows from the SVD formula: "
                          "unitary transformations permute singular values but don't change them."),
@@ -378,6 +476,7 @@ def _table_nuclear(ops, A):
 
 CLAIMS.add(
     id="frobenius.table_nuclear",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src(_KEY, "Comparison with other norms, Nuclear row: ‖A‖_* ≤ √r‖A‖_F"),
     stated=Form("‖A‖_* <= √rank(A) ‖A‖_F", _table_nuclear, named(A=any_matrix)),
@@ -394,6 +493,7 @@ def _table_max_entry(ops, A):
 
 CLAIMS.add(
     id="frobenius.table_max_entry",
+    note_reports_flaw=False,
     provenance=src(_KEY, "Comparison with other norms, Max entry row: ‖A‖_max ≤ ‖A‖_F ≤ √(mn)‖A‖_max"),
     stated=Form("‖A‖_max <= ‖A‖_F <= √(mn) ‖A‖_max", _table_max_entry, named(A=any_matrix)),
     recorded=Verdict.HOLDS,
@@ -414,6 +514,8 @@ def _row_sum_corrected(ops, A):
 
 CLAIMS.add(
     id="frobenius.table_row_sum",
+    note_reports_flaw=True,
+    erratum="‖A‖_{1,∞} ≤ ‖A‖_F fails (a 1×n row of ones: n > √n); the left bound needs the factor 1/√n.",
     provenance=src(_KEY, "Comparison with other norms, Row-sum row: ‖A‖_{1,∞} ≤ ‖A‖_F ≤ √m‖A‖_{1,∞}"),
     stated=Form("‖A‖_{1,∞} <= ‖A‖_F <= √m ‖A‖_{1,∞}, ‖A‖_{1,∞} = max_i Σ_j |a_ij| (max absolute row sum)",
                 _row_sum_as_stated, named(A=any_matrix)),
@@ -466,6 +568,7 @@ _EY_ALSO = " Also 1.1 Scenario 5: 'best rank-k approximation ... has error ‖A 
 
 CLAIMS.add(
     id="frobenius.eckart_young_fro_error",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src(_EY, "Theorem (Eckart-Young, 1936): ‖A − A_k‖_F = sqrt(σ_{k+1}² + ⋯ + σ_r²), A_k = Σ_{i≤k} σ_i u_i v_iᵀ."
                    + _EY_ALSO),
@@ -479,10 +582,14 @@ CLAIMS.add(
 
 CLAIMS.add(
     id="frobenius.eckart_young_spectral_error",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src(_EY, "Theorem (Eckart-Young, 1936): ‖A − A_k‖₂ = σ_{k+1}." + _EY_ALSO),
     stated=Form("‖A − A_k‖₂ = σ_(k+1) (0 when k >= min(m,n))", _ey_spectral_error, _matrix_and_k),
-    also=(src("9.4 Low-Rank Approximation and Model Compression", "‖W − W_k‖₂ = σ_{k+1}"),),
+    also=(src("9.4 Low-Rank Approximation and Model Compression", "‖W − W_k‖₂ = σ_{k+1}"),
+          src("2. Geometric Intuition (The \"Rotate-Scale-Rotate\" View)",
+              "If σ_k is very close to 0, that dimension effectively disappears; it is \"noise\" or redundant "
+              "information.", seed="003_bf2a8a0195573cb6.txt")),
     recorded=Verdict.HOLDS,
     note="Examples where σ_k = σ_{k+1} (no gap) leave the truncation's forward error unbounded and count as undecided.",
 )
@@ -527,9 +634,12 @@ def _ey_spectral_optimal(ops, A, k, E, Q, delta):
 
 CLAIMS.add(
     id="frobenius.eckart_young_fro_optimal",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src(_EY, "min_{rank(B) ≤ k} ‖A − B‖_F = ‖A − A_k‖_F: in both norms, the optimal rank-k "
                         "approximation is obtained by truncating the SVD"),
+    also=(src2("1.2 核心公理与数学基础, 公理3：Eckart-Young-Mirsky定理",
+               "M_r = argmin_{rank(X) ≤ r} ‖M − X‖_F = Σ_{i=1}^r σ_i u_i v_iᵀ"),),
     stated=Form("‖A − B‖_F >= sqrt(Σ_{i>k} σ_i²) for every B of rank <= k (competitors: truncation of a perturbed A, "
                 "projection of A on k random directions)", _ey_fro_optimal, _ey_optimal_inputs),
     recorded=Verdict.HOLDS,
@@ -539,6 +649,7 @@ CLAIMS.add(
 
 CLAIMS.add(
     id="frobenius.eckart_young_spectral_optimal",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src(_EY, "min_{rank(B) ≤ k} ‖A − B‖₂ = ‖A − A_k‖₂ = σ_{k+1}: in both norms, the optimal rank-k "
                         "approximation is obtained by truncating the SVD"),
@@ -654,6 +765,8 @@ _ZERO_1x1 = {"A": ArraySpec.of([[0.0]]), "E": ArraySpec.of([[1.0]])}
 
 CLAIMS.add(
     id="frobenius.norm_gradient",
+    note_reports_flaw=True,
+    erratum="‖·‖_F is not differentiable at A = 0 (one-sided derivatives ±‖E‖_F); A/‖A‖_F needs A ≠ 0.",
     provenance=src("3.5 Computing and Differentiating the Frobenius Norm",
                    "The Frobenius norm is differentiable everywhere. Its gradient with respect to A is: "
                    "∂‖A‖_F²/∂A = 2A, ∂‖A‖_F/∂A = A/‖A‖_F"),

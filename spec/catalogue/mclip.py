@@ -10,11 +10,11 @@ import dataclasses
 
 from hypothesis import strategies as st
 
-from matspec.claim import Empirical, Form, Measurement, Verdict
+from matspec.claim import Empirical, EmpiricalKind, Form, Measurement, Verdict
 from matspec.implementations.base import Domain
-from matspec.inputs import ArraySpec
+from matspec.inputs import ArraySpec, OrthogonalSpec
 from matspec.strategies import matrices
-from matspec.values import Val, eq, holds_that, le
+from matspec.values import Val, eq, gt, holds_that, le, lt
 
 from ._common import NO_BF16_LINALG, Registry, src2
 
@@ -54,6 +54,7 @@ def _interval_inputs(d):
 
 CLAIMS.add(
     id="mclip.scalar_identity",
+    note_reports_flaw=False,
     provenance=src2("2.4 mclip（奇异值裁剪）推导, 基础恒等式（标量）",
                     "clip_{[α,β]}(x) = (α + β + (α − x)sign(α − x) − (β − x)sign(β − x))/2"),
     stated=Form("clip_{[α,β]}(x) = (α + β + |α − x| − |β − x|)/2 for α <= β", _scalar_clip, _interval_inputs),
@@ -122,6 +123,8 @@ def _psd_inputs(d):
 
 CLAIMS.add(
     id="mclip.version1",
+    note_reports_flaw=True,
+    erratum="Version 1 is right only for symmetric PSD M: undefined for rectangular M, wrong for non-symmetric M.",
     expect=dict(NO_BF16_LINALG),
     provenance=src2("2.4 mclip（奇异值裁剪）推导, 步骤1：朴素推广（版本1）",
                     "mclip(M) = ((α+β)I + (αI − M)msign(αI − M) − (βI − M)msign(βI − M))/2"),
@@ -163,6 +166,8 @@ _ALPHA = st.sampled_from([0.0, 0.5, 1.0, 2.0, 0.125])
 
 CLAIMS.add(
     id="mclip.msign_shift_identity",
+    note_reports_flaw=True,
+    erratum="Sign error: msign(αI − M) = +V sign(α − Σ)Vᵀ (1×1: M = 0.25, α = 1 gives +1).",
     expect=dict(NO_BF16_LINALG),
     provenance=src2("2.4 mclip（奇异值裁剪）推导, 步骤2：去嵌套（版本2）",
                     "利用 msign(αI − M) = −V diag(sign(α − σᵢ)) Vᵀ（需SVD）"),
@@ -210,6 +215,8 @@ def _v2_inputs(d):
 
 CLAIMS.add(
     id="mclip.version2",
+    note_reports_flaw=True,
+    erratum="The left factor U is missing: V diag(clip σ)Vᵀ equals mclip(M) only when U = V.",
     expect=dict(NO_BF16_LINALG),
     provenance=src2("2.4 mclip（奇异值裁剪）推导, 步骤2：去嵌套（版本2）",
                     "改写为：mclip(M) = V diag(clip_{[α,β]}(σᵢ)) Vᵀ"),
@@ -251,6 +258,7 @@ def _v3_inputs(d):
 
 CLAIMS.add(
     id="mclip.version3",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src2("2.4 mclip（奇异值裁剪）推导, 步骤3：误差抵消版本（版本3，最优）",
                     "mclip(M) = ((msign(M) + M)msign(MᵀM + I) + (msign(M) − M)msign(MᵀM − I))/2"),
@@ -258,9 +266,162 @@ CLAIMS.add(
                 _v3_inputs, assume=lambda M: M.log10_scale != 0),
     recorded=Verdict.HOLDS,
     note=("Right for every shape: with M = UΣVᵀ, MᵀM ± I = V(Σ² ± 1)Vᵀ, so the bracket is "
-          "U[(1 + σ) + (1 − σ)sign(σ² − 1)]Vᵀ/2 = U min(σ, 1)Vᵀ.  Note msign(MᵀM + I) = I always (SPD), so one of "
-          "the 'three msign calls' of §4.5 is the identity.  The diagonal proof in the text treats σ as signed "
-          "eigenvalues; the identity is about singular values."),
+          "U[(1 + σ) + (1 − σ)sign(σ² − 1)]Vᵀ/2 = U min(σ, 1)Vᵀ.  The text proves it for a diagonal M (signed "
+          "entries: clip to [−1, 1]); the general case follows because every term is equivariant under M ↦ UMVᵀ.  "
+          "That msign(MᵀM + I) = I always — so §4.5's 'three msign calls' are two — is mclip.three_msign_calls."),
+)
+
+
+# ----------------------------------------------------------------------------------
+# what version 3's msign(MᵀM ± I) do (§2.4 error cancellation, §3.6 springs, §4.5 cost)
+# ----------------------------------------------------------------------------------
+
+def _gram_pm(ops, A):
+    G = ops.matmul(ops.transpose(A), A)
+    I = ops.identity(A.n)
+    return ops.add(G, I), ops.sub(G, I)
+
+
+def _three_calls_stated(ops, M):
+    A = ops.mat(M)
+    Gp, _ = _gram_pm(ops, A)
+    return gt(ops.norm(ops.sub(ops.polar(Gp), ops.identity(A.n)), "fro"), 0,
+              "msign(MᵀM + I) depends on M (is not I): computing it is a third msign call")
+
+
+def _two_calls(ops, M):
+    A = ops.mat(M)
+    Gp, Gm = _gram_pm(ops, A)
+    Q = ops.polar(A)
+    v3_two = ops.scale(0.5, ops.add(ops.add(Q, A), ops.matmul(ops.sub(Q, A), ops.polar(Gm))))
+    return [_zero(ops, ops.sub(ops.polar(Gp), ops.identity(A.n)), "msign(MᵀM + I) == I (MᵀM + I is SPD)"),
+            _zero(ops, ops.sub(v3_two, ops.mclip(A, -1.0, 1.0)),
+                  "((msign(M) + M) + (msign(M) − M)msign(MᵀM − I))/2 == U min(Σ, 1)Vᵀ: two msign calls")]
+
+
+CLAIMS.add(
+    id="mclip.three_msign_calls",
+    note_reports_flaw=True,
+    erratum="msign(MᵀM + I) = I for every M (MᵀM + I is SPD): version 3 needs two msign calls, not three.",
+    expect=dict(NO_BF16_LINALG),
+    provenance=src2("4.5 方法4：mclip - 批判性分析, 缺陷3：计算开销",
+                    "成本：需计算3次msign（M, MᵀM + I, MᵀM − I）"),
+    stated=Form("version 3 needs three msign calls: msign(MᵀM + I) depends on M", _three_calls_stated, _v3_inputs),
+    repaired=Form("msign(MᵀM + I) = I for every M, so version 3 = ((msign(M) + M) + (msign(M) − M)msign(MᵀM − I))/2: "
+                  "two msign calls", _two_calls, _v3_inputs, assume=lambda M: M.log10_scale != 0),
+    repair="correction",
+    recorded=Verdict.MISSTATED,
+    note=("MᵀM + I = V(Σ² + 1)Vᵀ is symmetric positive definite, and the polar factor of an SPD matrix is I, whatever "
+          "M is.  So the middle call is the identity and can be dropped (an iterative msign of it only adds its own "
+          "error).  The cost is two msign calls — one of them on the n×n MᵀM − I — against one SVD."),
+)
+
+
+def _springs_inputs(d):
+    # one weak (σ < 1) and one strong (σ > 1) spring at least: diagonal σ from a dyadic grid, random frames
+    @st.composite
+    def build(draw):
+        n = draw(st.integers(2, 4))
+        weak = draw(st.lists(st.sampled_from((0.25, 0.5, 0.75)), min_size=1, max_size=n - 1))
+        strong = draw(st.lists(st.sampled_from((1.5, 2.0, 4.0)), min_size=n - len(weak), max_size=n - len(weak)))
+        sig = sorted(weak + strong, reverse=True)
+        return {"U": OrthogonalSpec(n, draw(st.integers(0, 20))),
+                "D": ArraySpec.of([[sig[i] if i == j else 0.0 for j in range(n)] for i in range(n)]),
+                "V": OrthogonalSpec(n, draw(st.integers(0, 20)))}
+
+    return build()
+
+
+def _springs(ops, U, D, V):
+    A = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    Gp, Gm = _gram_pm(ops, A)
+    return A, [s for s in (D.rows[i][i] for i in range(D.n))], ops.eigvalsh(Gp), ops.eigvalsh(Gm)
+
+
+def _springs_stated(ops, U, D, V):
+    _, sig, lp, lm = _springs(ops, U, D, V)
+    return [lt(lp[-1], 1, "a weak spring (σ < 1) puts an eigenvalue of MᵀM + I near 0 (below 1)"),
+            *[lt(abs(x), 1, f"the strong spring σ = {s} puts an eigenvalue of MᵀM − I near 0 (|σ² − 1| < 1)")
+              for s, x in zip(sig, lm) if s > 1]]
+
+
+def _springs_corrected(ops, U, D, V):
+    _, sig, lp, lm = _springs(ops, U, D, V)
+    return [*[eq(x, Val.exact(s * s + 1), f"λ_{i + 1}(MᵀM + I) == σ_{i + 1}² + 1 >= 1") for i, (x, s) in
+              enumerate(zip(lp, sig))],
+            *[eq(x, Val.exact(s * s - 1), f"λ_{i + 1}(MᵀM − I) == σ_{i + 1}² − 1 (near 0 iff σ ≈ 1)") for i, (x, s) in
+              enumerate(zip(lm, sig))]]
+
+
+CLAIMS.add(
+    id="mclip.spring_sensitivity",
+    note_reports_flaw=True,
+    erratum="MᵀM + I has eigenvalues σ² + 1 ≥ 1, never near 0; MᵀM − I is near-singular only along σ ≈ 1, not along strong springs.",
+    expect=dict(NO_BF16_LINALG),
+    provenance=src2("3.6 mclip的\"弹簧裁剪\"类比",
+                    "误差抵消机制：MᵀM + I：对弱弹簧敏感（靠近0）；MᵀM − I：对强弹簧敏感（靠近0）"),
+    stated=Form("MᵀM + I is near 0 (an eigenvalue below 1) along weak springs σ < 1, and MᵀM − I near 0 "
+                "(|σ² − 1| < 1) along strong springs σ > 1", _springs_stated, _springs_inputs),
+    repaired=Form("the eigenvalues of MᵀM ± I are σ_i² ± 1: MᵀM + I ⪰ I (msign(MᵀM + I) = I, sensitive to no "
+                  "spring), and MᵀM − I is near-singular exactly along σ_i ≈ 1, the clipping threshold",
+                  _springs_corrected, _springs_inputs),
+    repair="correction",
+    recorded=Verdict.MISSTATED,
+    note=("MᵀM ± I = V(Σ² ± I)Vᵀ.  Along a weak spring σ < 1, MᵀM + I has the eigenvalue 1 + σ² ∈ [1, 2): never near "
+          "0, and its msign is I whatever the springs.  Along a strong spring σ = 2, MᵀM − I has the eigenvalue 3.  "
+          "What is near 0 is σ² − 1 for σ ≈ 1 — the springs at the threshold, weak or strong — where msign(MᵀM − I) "
+          "is ill-conditioned (its sign flips there), which is where any iterative msign errs most."),
+)
+
+
+def _ns_errors(ops, M, schedule):
+    A = ops.mat(M)
+    Gp, Gm = _gram_pm(ops, A)
+    Sp, Sm = ops.newton_schulz(Gp, schedule), ops.newton_schulz(Gm, schedule)
+    sig = [M.rows[i][i] for i in range(M.n)]
+    out = []
+    for i, s in enumerate(sig):
+        e_plus = ops.entry(Sp, i, i) - 1
+        e_minus = ops.entry(Sm, i, i) - _sign(s * s - 1)
+        out.append((s, e_plus, e_minus))
+    return out
+
+
+def _cancel_stated(ops, M, schedule):
+    return [le(ep * em, 0, f"σ = {s}: the errors of msign(MᵀM + I) ({float(ep.mid):.3g}) and msign(MᵀM − I) "
+                           f"({float(em.mid):.3g}) point in opposite directions ({schedule})")
+            for s, ep, em in _ns_errors(ops, M, schedule)]
+
+
+def _cancel_inputs(d):
+    @st.composite
+    def build(draw):
+        n = draw(st.integers(1, 3))
+        sig = sorted(draw(st.lists(st.sampled_from((0.25, 0.5, 2.0, 4.0)), min_size=n, max_size=n)), reverse=True)
+        return {"M": ArraySpec.of([[sig[i] if i == j else 0.0 for j in range(n)] for i in range(n)]),
+                "schedule": draw(st.sampled_from(("youjiacheng", "polar_express", "muon_quintic")))}
+
+    return build()
+
+
+CLAIMS.add(
+    id="mclip.error_cancellation",
+    note_reports_flaw=True,
+    erratum="The two msign errors point the same way along every σ > 1 (M = [2]: both F(1) − 1 < 0), and msign(MᵀM + I) = I has nothing to cancel.",
+    corrected="With a Newton–Schulz msign the errors of msign(MᵀM ± I) have opposite signs only along σ < 1; along σ > 1 they have the same sign; an exact msign(MᵀM + I) is I, error-free",
+    provenance=src2("2.4 mclip（奇异值裁剪）推导, 步骤3：误差抵消版本（版本3，最优）",
+                    "误差抵消机制：msign(MᵀM + I) 和 msign(MᵀM − I) 的误差方向相反，相互抵消，最终误差 ~0.5。"),
+    also=(src2("3.6 mclip的\"弹簧裁剪\"类比", "两者误差方向相反，组合后相互抵消"),),
+    stated=Form("with a Newton–Schulz msign (a published 5–6-step schedule, exact arithmetic), the errors of "
+                "msign(MᵀM + I) and msign(MᵀM − I) point in opposite directions along every singular direction",
+                _cancel_stated, _cancel_inputs, examples=[{"M": ArraySpec.of([[2.0]]), "schedule": "youjiacheng"}]),
+    recorded=Verdict.REFUTED,
+    note=("Read with the error a Newton–Schulz msign makes in exact arithmetic — its systematic part; rounding errors "
+          "have no fixed direction.  Both matrices are V(Σ² ± 1)Vᵀ, so the iteration acts on each eigenvalue through "
+          "the schedule's transfer function F, which ends below 1 for these schedules: msign(MᵀM + I)'s error "
+          "F(·) − 1 is negative, and msign(MᵀM − I)'s is sign(σ² − 1)(F(·) − 1) — opposite for σ < 1, the *same* for "
+          "σ > 1 (M = [2]: both F(1) − 1).  With an exact msign, msign(MᵀM + I) = I carries no error at all "
+          "(mclip.three_msign_calls).  The '~0.5' figure is mclip.bf16_error_figures."),
 )
 
 
@@ -297,6 +458,8 @@ def _general_inputs(d):
 
 CLAIMS.add(
     id="mclip.general_interval",
+    note_reports_flaw=True,
+    erratum="The formula scales but forgets to shift (σ = 0.125 on [0, 1] gives 0.5625); the shifted form holds.",
     expect=dict(NO_BF16_LINALG),
     provenance=src2("4.5 方法4：mclip - 批判性分析, 优化1：通用区间mclip",
                     "mclip_{α,β}(M) = (α+β)/2·msign(M) + (β−α)/2·mclip_{−1,1}(2M/(β−α))；原理：先缩放到 [−1,1]，再平移"),
@@ -379,6 +542,9 @@ def _agrees_bf16_versions(m) -> bool:
 
 CLAIMS.add(
     id="mclip.bf16_error_figures",
+    note_reports_flaw=True,
+    erratum="In bfloat16 with a Newton–Schulz msign, version 1 ≈ 0.04 and version 3 ≈ 0.05 relative error — not 20 and 0.5.",
+    corrected="Median relative error in bfloat16: ≈ 0.04 (version 1, symmetric PSD M) and ≈ 0.05 (version 3); ≈ 0.006 in float32/float64",
     provenance=src2("2.4 mclip（奇异值裁剪）推导, 步骤1 问题 / 步骤3",
                     "嵌套的msign误差累积，bfloat16下相对误差 ~20 … 最终误差 ~0.5"),
     also=(src2("4.5 方法4：mclip - 批判性分析, 缺陷1", "3层嵌套 → 总误差 ≈ 3ε ≈ 0.03"),),
@@ -386,6 +552,7 @@ CLAIMS.add(
     recorded=Verdict.EMPIRICAL,
     tags=("needs-torch",),
     empirical=Empirical(
+        kind=EmpiricalKind.TYPICAL,
         document_figure="relative error ≈ 20 for version 1 and ≈ 0.5 for version 3 in bfloat16",
         measure=_measure_bf16_versions,
         agrees=_agrees_bf16_versions,

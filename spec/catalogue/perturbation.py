@@ -72,6 +72,7 @@ def _sigma_chain(ops, A, E):
 
 CLAIMS.add(
     id="perturbation.sigma_lipschitz_chain",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("8.2 Weyl's Inequality for Singular Values",
                    "‖σ(A+E) − σ(A)‖₂ ≤ ‖E‖_F ≤ √p‖E‖₂"),
@@ -129,6 +130,8 @@ def _cf(ops, U, D, V, Z, dim_shift):
 
 CLAIMS.add(
     id="perturbation.weyl_proof_courant_fischer",
+    note_reports_flaw=True,
+    erratum="Off by one: the min–max runs over subspaces of dimension i − 1, not i (dimension i gives σ_{i+1}).",
     expect=dict(NO_BF16_LINALG),
     provenance=src("8.2 Weyl's Inequality for Singular Values",
                    "Proof sketch. By the variational formula for singular values (Courant-Fischer), "
@@ -181,6 +184,7 @@ def _sym_weyl(ops, X, Y, kind_a, kind_e):
 
 CLAIMS.add(
     id="perturbation.symmetric_weyl_eigenvalues",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("8.3 Eigenvalue Perturbation: Bauer-Fike",
                    "For symmetric matrices A with eigenvalues λ_i, the analog of Weyl is: |λ̃_i − λ_i| ≤ ‖E‖₂"),

@@ -30,7 +30,7 @@ from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
 from matspec.inputs import MODES, ArraySpec, MatrixSpec, OrthogonalSpec
 from matspec.strategies import SEEDS, any_matrix, dims, half_scale, matrices, same_shape_pair
-from matspec.values import RELATION_DPS, Val, eq, ge, gt, le, lt, sqrt, vmax, vsum
+from matspec.values import RELATION_DPS, Val, eq, ge, gt, holds_that, le, lt, sqrt, vmax, vsum
 
 CLAIMS = Registry()
 
@@ -129,6 +129,7 @@ def _schatten_is_lp(ops, A):
 
 CLAIMS.add(
     id="schatten.is_lp_of_singular_values",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family", "‖A‖_{S_p} = ‖σ(A)‖_p = (Σ_{i=1}^r σ_i^p)^{1/p}"),
     stated=Form("‖A‖_{S_p} = (Σ σ_i^p)^{1/p} for p ∈ {1, 1.5, 2, 3, 4, 7.5, ∞}", _schatten_is_lp, named(A=any_matrix)),
@@ -152,6 +153,7 @@ def _canonical(ops, A):
 
 CLAIMS.add(
     id="schatten.canonical_cases",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family",
                    "p = 1 Nuclear Σσ_i; p = 2 Frobenius sqrt(Σσ_i²) = sqrt(tr(AᵀA)); p = ∞ Spectral max σ_i = σ1"),
@@ -170,6 +172,7 @@ def _ordering(ops, A):
 
 CLAIMS.add(
     id="schatten.ordering",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family", "Ordering. For p ≤ q: ‖A‖_{S_p} ≥ ‖A‖_{S_q}"),
     stated=Form("p <= q ⇒ ‖A‖_{S_p} >= ‖A‖_{S_q} (p, q ∈ {1, 1.5, 2, 3, 4, ∞})", _ordering, named(A=any_matrix)),
@@ -221,6 +224,8 @@ def _chain_corrected(ops, A, E, R):
 
 CLAIMS.add(
     id="schatten.chain",
+    note_reports_flaw=True,
+    erratum="Equal singular values are where the chain is least sharp (I₂: 1 < √2 < 2); equality holds iff rank ≤ 1.",
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family",
                    "‖A‖₂ = ‖A‖_{S_∞} ≤ ‖A‖_F = ‖A‖_{S_2} ≤ ‖A‖_* = ‖A‖_{S_1} with inequalities sharp for full-rank matrices with equal singular values"),
@@ -272,6 +277,7 @@ def _holder_inputs(d: Domain):
 
 CLAIMS.add(
     id="schatten.holder_duality",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family",
                    "Schatten norms are dual in pairs: (S_p)* = S_q where 1/p + 1/q = 1. In particular: "
@@ -306,6 +312,8 @@ def _nonzero(d: Domain):
 
 CLAIMS.add(
     id="schatten.frobenius_is_rms_singular_value",
+    note_reports_flaw=True,
+    erratum="√(Σσᵢ²) is the root-sum-square; the RMS singular value is √r times smaller.",
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.1 The Schatten p-Norm Family",
                    "p = 2, Frobenius, sqrt(Σσ_i²) = sqrt(tr(AᵀA)), Interpretation: RMS singular value"),
@@ -334,6 +342,7 @@ def _trace_of_abs(ops, A):
 
 CLAIMS.add(
     id="schatten.nuclear_is_trace_of_abs",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.2 The Nuclear Norm", "‖A‖_* = Σ_{i=1}^r σ_i = tr(sqrt(AᵀA)) = tr(|A|)"),
     stated=Form("‖A‖_* = Σσ_i = tr(sqrt(AᵀA))", _trace_of_abs, lambda d: st.fixed_dictionaries({"A": any_matrix(half_scale(d))})),
@@ -350,6 +359,7 @@ def _psd_trace(ops, B):
 
 CLAIMS.add(
     id="schatten.nuclear_psd_is_trace",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.2 The Nuclear Norm", "For square PSD matrices, ‖A‖_* = tr(A) - hence \"trace norm.\""),
     stated=Form("A = BᵀB (PSD): ‖A‖_* = tr(A)", _psd_trace, lambda d: st.fixed_dictionaries({"B": any_matrix(half_scale(d))})),
@@ -382,6 +392,7 @@ def _envelope(ops, A, P):
 
 CLAIMS.add(
     id="schatten.nuclear_convex_envelope_of_rank",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.2 The Nuclear Norm",
                    "on the set {A : ‖A‖₂ ≤ 1}, the nuclear norm is the tightest convex lower bound on rank"),
@@ -421,6 +432,7 @@ def _nuclear_dual(ops, A, B, F):
 
 CLAIMS.add(
     id="schatten.nuclear_dual_of_spectral",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.2 The Nuclear Norm", "‖A‖_* = max_{‖B‖₂ ≤ 1} ⟨A, B⟩_F = max_{‖B‖₂ ≤ 1} tr(AᵀB)"),
     stated=Form("⟨A,B⟩_F = tr(AᵀB) <= ‖A‖_* whenever ‖B‖₂ <= 1, attained at B = polar(A)", _nuclear_dual, _dual_inputs),
@@ -502,6 +514,8 @@ def _kink_inputs(repeat):
 
 CLAIMS.add(
     id="schatten.nuclear_nonsmooth_where",
+    note_reports_flaw=True,
+    erratum="‖·‖_* is smooth at every full-rank A, repeated σ or not; its kinks are at rank-deficient A.",
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.3 Computing the Nuclear Norm and Proximal Operator",
                    "The nuclear norm is convex but non-smooth (when A has repeated singular values)."),
@@ -559,18 +573,70 @@ def _subdifferential(ops, U, D, V, W, E, Z):
 
 CLAIMS.add(
     id="schatten.nuclear_subdifferential",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.3 Computing the Nuclear Norm and Proximal Operator",
                    "∂‖A‖_* = {UVᵀ + W : ‖W‖₂ ≤ 1, UᵀW = 0, WV = 0}. For strictly positive singular values, UVᵀ is the unique subgradient."),
     stated=Form("UVᵀ + W (W on the null spaces, ‖W‖₂ <= 1) is a subgradient; at full rank UVᵀ is the only one",
                 _subdifferential, _subgrad_inputs),
-    also=(src("9.1 Weight Regularization: Frobenius vs Nuclear", "Nuclear norm: Subgradient: UVᵀ (top singular vectors) — all nonzero σ, not only the top ones"),),
     recorded=Verdict.HOLDS,
     note=("Checked: every UVᵀ + W of the stated form satisfies the subgradient inequality for drawn E (W diagonal "
           "in the singular frame); at full rank, drawn G = UVᵀ + Δ are *not* subgradients.  The inclusion "
           "∂‖A‖_* ⊆ {…} for rank-deficient A (no other subgradients) is not sampled.  U, V are the compact SVD's "
           "(r = rank columns; with the full U, V the conditions UᵀW = 0, WV = 0 would force W = 0).  'Strictly "
           "positive singular values' is read as full rank (all min(m, n) of them)."),
+)
+
+
+def _top_inputs(d: Domain):
+    @st.composite
+    def build(draw):
+        m, n = draw(dims(d, 2, 4)), draw(dims(d, 2, 4))
+        p = min(m, n)
+        sig = sorted(draw(st.lists(st.sampled_from(SIGMAS), min_size=p, max_size=p)), reverse=True)
+        return {"U": OrthogonalSpec(m, draw(SEEDS)), "D": diag_spec(m, n, sig), "V": OrthogonalSpec(n, draw(SEEDS)),
+                "k": draw(st.integers(1, p - 1))}
+
+    return build()
+
+
+def _top_frames(ops, U, D, V, k):
+    A = udv(ops, U, D, V)
+    G = ops.matmul(frame(ops, ops.mat(U), k), ops.transpose(frame(ops, ops.transpose(ops.mat(V)), k)))
+    return A, G
+
+
+def _top_stated(ops, U, D, V, k):
+    """A subgradient G of a norm at A has dual norm <= 1 and ⟨G, A⟩ = ‖A‖ — for ‖·‖_*, ‖G‖₂ <= 1 and ⟨G, A⟩ = Σσ."""
+    A, G = _top_frames(ops, U, D, V, k)
+    return [le(ops.norm(G, "2"), 1, f"‖U_kV_kᵀ‖₂ <= 1 (k = {k})"),
+            eq(ops.inner(G, A), ops.norm(A, "nuc"), f"⟨U_kV_kᵀ, A⟩ == ‖A‖_* for the top k = {k} singular vectors")]
+
+
+def _top_corrected(ops, U, D, V, k):
+    r = sum(1 for x in diag_of(D) if x > 0)
+    A, G = _top_frames(ops, U, D, V, r)
+    return [eq(ops.norm(G, "2"), 1, f"‖U_rV_rᵀ‖₂ == 1"),
+            eq(ops.inner(G, A), ops.norm(A, "nuc"), f"⟨U_rV_rᵀ, A⟩ == ‖A‖_* with all r = {r} nonzero singular pairs")]
+
+
+CLAIMS.add(
+    id="schatten.nuclear_subgradient_top_vectors",
+    note_reports_flaw=True,
+    erratum="The nuclear norm's subgradient UVᵀ takes every nonzero singular pair, not the top ones: U_kV_kᵀ with k < rank misses ⟨G, A⟩ = ‖A‖_*.",
+    expect=dict(NO_BF16_LINALG),
+    provenance=src("9.1 Weight Regularization: Frobenius vs Nuclear", "Nuclear norm: R(W) = ‖W‖_* = Σ_i σ_i • Subgradient: "
+                                                                      "UVᵀ (top singular vectors)"),
+    stated=Form("U_kV_kᵀ built from the top k < rank singular vectors is a subgradient of ‖·‖_* at A", _top_stated,
+                _top_inputs),
+    repaired=Form("U_rV_rᵀ with all r = rank A nonzero singular pairs is a subgradient: ‖G‖₂ = 1 and ⟨G, A⟩ = ‖A‖_*",
+                  _top_corrected, _top_inputs),
+    repair="correction",
+    recorded=Verdict.MISSTATED,
+    note=("G is a subgradient of a norm at A iff its dual norm is <= 1 and ⟨G, A⟩ = ‖A‖.  For U_kV_kᵀ, ⟨G, A⟩ = σ1 + … + σk "
+          "< ‖A‖_* as soon as σ_{k+1} > 0, so the 'top singular vectors' of §9.1 are not enough (the spectral norm's "
+          "subgradient u1v1ᵀ really is built from the top pair alone: ml_norms.spectral_subgradient).  The full "
+          "subdifferential is schatten.nuclear_subdifferential.  A = U·D·V with exact factors; D has positive σ."),
 )
 
 
@@ -614,6 +680,7 @@ def _svt_prox(ops, A, frac, Z):
 
 CLAIMS.add(
     id="schatten.svt_is_prox",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.3 Computing the Nuclear Norm and Proximal Operator",
                    "prox_{λ‖·‖_*}(A) = U diag(max(σ_i − λ, 0)) Vᵀ"),
@@ -645,6 +712,7 @@ def _kyfan_cases(ops, A):
 
 CLAIMS.add(
     id="schatten.kyfan_special_cases",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.4 Ky Fan Norms",
                    "‖A‖_(k) = Σ_{i=1}^k σ_i; k = 1: ‖A‖_(1) = σ1 = ‖A‖₂; k = r: ‖A‖_(r) = Σσ_i = ‖A‖_*"),
@@ -663,6 +731,7 @@ def _kyfan_chain(ops, A):
 
 CLAIMS.add(
     id="schatten.kyfan_chain",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.4 Ky Fan Norms", "Ky Fan norms form a chain: ‖A‖_(1) ≤ ‖A‖_(2) ≤ ⋯ ≤ ‖A‖_(r)"),
     stated=Form("‖A‖_(1) <= ‖A‖_(2) <= … <= ‖A‖_(r)", _kyfan_chain, named(A=any_matrix)),
@@ -686,6 +755,7 @@ def _kyfan_not_ordering(ops, A, B):
 
 CLAIMS.add(
     id="schatten.kyfan_not_norm_ordering",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.4 Ky Fan Norms",
                    "a matrix can have larger ‖A‖_(1) than another while having smaller ‖A‖_(k) for larger k"),
@@ -715,15 +785,29 @@ def _kyfan_variational(ops, U, D, V, P, Q):
     return rels
 
 
+def _kyfan_variational_stated(ops, U, D, V, P, Q):
+    """As printed: both U_k and V_k are n×k (A m×n).  tr(U_kᵀ A V_k) needs U_k with m rows: for m ≠ n the
+    stated maximisation is over matrices that do not multiply A."""
+    if D.m != D.n:
+        return holds_that(False, f"U_k is n×k = {D.n}×k, but U_kᵀA needs {D.m} rows (A is {D.m}×{D.n})")
+    return _kyfan_variational(ops, U, D, V, P, Q)
+
+
 CLAIMS.add(
     id="schatten.kyfan_variational",
+    note_reports_flaw=True,
+    erratum="Typo: for an m×n A, U_k is m×k (the text says both U_k and V_k are n×k, which do not multiply A).",
     expect=dict(NO_BF16_LINALG),
     provenance=src("5.4 Ky Fan Norms",
                    "‖A‖_(k) = max_{U_k, V_k orthonormal} tr(U_kᵀ A V_k) where the max is over n × k orthonormal matrices "
                    "U_k, V_k. The optimal choice is U_k = [u1|⋯|uk] and V_k = [v1|⋯|vk]."),
-    stated=Form("‖A‖_(k) = max tr(U_kᵀ A V_k) over orthonormal U_k (m×k), V_k (n×k), attained at the top-k singular vectors",
-                _kyfan_variational, _variational_inputs),
-    recorded=Verdict.HOLDS,
-    note=("Typo: for an m×n A, U_k is m×k (the document says both are n×k).  Inputs A = U·D·V with a known SVD, so "
-          "the optimal frames are available exactly; drawn frames are the first k columns of Haar orthogonal matrices."),
+    stated=Form("‖A‖_(k) = max tr(U_kᵀ A V_k) over n×k orthonormal U_k and V_k (A m×n), attained at the top-k singular "
+                "vectors", _kyfan_variational_stated, _variational_inputs),
+    repaired=Form("‖A‖_(k) = max tr(U_kᵀ A V_k) over orthonormal U_k (m×k), V_k (n×k), attained at the top-k singular "
+                  "vectors", _kyfan_variational, _variational_inputs),
+    repair="correction",
+    recorded=Verdict.MISSTATED,
+    note=("Typo: for an m×n A, U_k is m×k (the document says both are n×k; for m ≠ n U_kᵀA is undefined — minimal "
+          "case a 1×2 A).  The characterisation itself is right.  Inputs A = U·D·V with a known SVD, so the optimal "
+          "frames are available exactly; drawn frames are the first k columns of Haar orthogonal matrices."),
 )

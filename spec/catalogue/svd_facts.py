@@ -13,11 +13,19 @@ nested differences).  "Local minima are rare, saddle points everywhere" is the G
 svd_facts.saddles_dominate_random_hessians.
 
 Seed 002 §4.2's figures are measured (empirical): the 4096² SVD time (svd_facts.full_svd_4096_timing, no GPU
-here: this CPU's time and the figure's plausibility), randomized SVD at r = 50 (svd_facts.randomized_svd_speed_error)
-and 'σ_min < 1e-8 goes to zero in bfloat16' (svd_facts.bf16_small_sigma_flush: it is not flushed).
+here: this CPU's time and the figure's plausibility) and randomized SVD at r = 50 (svd_facts.randomized_svd_speed_error);
+'σ_min < 1e-8 goes to zero in bfloat16' is decided as arithmetic on bfloat16's grid (svd_facts.bf16_small_sigma_flush,
+matspec.formats: it is not flushed).  Seed 002's other SVD statements: MᵀM 'positive definite' (gram_positive_definite),
+symmetric matrices 'do not rotate' (symmetric_no_rotation), real matrices may have complex eigenvalues
+(real_matrix_complex_eigenvalues), the block SVD merge (blockwise_svd_merge); every sentence of seed 002 is mapped in
+spec/catalogue/inventory/002_9bcd222323c34815.toml.
 
-Not encoded: "GPUs are limited by memory bandwidth" and "Adam approximates the diagonal of the Hessian"
-(not checkable statements).
+Seed 003 §1–2's eigen/SVD basics: rotate–scale–rotate (svd_facts.rotate_scale_rotate: the factors may be
+reflections), which square matrices have a real eigendecomposition (eigendecomposition_square), eigenvalues as
+curvatures (hessian_eigen_curvature) and what a zero one means (zero_eigenvalue_flat); §4's "a matvec is memory
+bound" (matvec_memory_bound, empirical: throughput); §5's Newton step per eigendirection and "Adam approximates
+the Hessian diagonal" (adam_is_not_diagonal_newton: it does not).  Every sentence of seed 003 is mapped in
+spec/catalogue/inventory/003_bf2a8a0195573cb6.toml.
 """
 from __future__ import annotations
 
@@ -30,7 +38,8 @@ from hypothesis import strategies as st
 from matspec.catalogue._common import Registry, named, src, src2
 from matspec.catalogue.linear_systems import BF16_UNSUPPORTED, _vec
 from matspec.catalogue.schatten import SIGMAS, diag_of, diag_spec, frame, udv_inputs
-from matspec.claim import Empirical, Form, Measurement, Verdict
+from matspec.claim import Empirical, EmpiricalKind, Form, Measurement, Outcome, Verdict
+from matspec.formats import round_to_grid
 from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, MatrixSpec, OrthogonalSpec
 from matspec.strategies import SEEDS, any_matrix, dims, half_scale, matrices
@@ -76,6 +85,7 @@ def _svd_def(ops, A):
 
 CLAIMS.add(
     id="svd_facts.svd_definition",
+    note_reports_flaw=False,
     provenance=s003("1. The Mathematical Definition",
                     "For any real matrix A (m x n), A = U Σ Vᵀ: U (m x m) orthogonal, Σ (m x n) diagonal with non-negative "
                     "entries σ_1 >= σ_2 >= ... >= 0, Vᵀ (n x n) orthogonal."),
@@ -122,6 +132,7 @@ def _trunc_memory(ops, U, D, V, k):
 
 CLAIMS.add(
     id="svd_facts.truncated_svd_memory",
+    note_reports_flaw=False,
     provenance=s003("3. The \"Killer Feature\": Low-Rank Approximation",
                     "A ≈ A_k = U_k * Σ_k * V_k^T. Original Memory: m * n floats. Compressed Memory: k * (m + n + 1) floats."),
     stated=Form("U_k (m×k), Σ_k (k), V_k (n×k) hold k(m + n + 1) floats and reproduce A_k", _trunc_memory, _trunc_inputs),
@@ -175,6 +186,7 @@ def _lora(ops, U, D, V, k):
 
 CLAIMS.add(
     id="svd_facts.lora_arithmetic",
+    note_reports_flaw=False,
     provenance=s003("4. Why DevTechs Care (The \"LoRA\" Connection)",
                     "W 4096 x 4096 ... 16,000,000 parameters ... Keep only the top k=100 singular values ... A is size "
                     "4096 x 100. B is size 100 x 4096. Total parameters: 4096 * 100 * 2 ≈ 800,000. This is 20x smaller "
@@ -224,6 +236,8 @@ def _reg(ops, X, kind, eps):
 
 CLAIMS.add(
     id="svd_facts.regularize_eps_identity",
+    note_reports_flaw=True,
+    erratum="Adding εI can lower σmin and raise κ for a non-PSD A (diag(1, −1) + ½I has κ = 3): it works for symmetric PSD A.",
     provenance=s003("5. Numerical Stability (Condition Number)",
                     "DevTech Fix: You often add a small value to the diagonal (Regularization: A + εI) to increase σ_min "
                     "and lower the condition number."),
@@ -298,6 +312,8 @@ def _eig_repaired(ops, Q, L):
 
 CLAIMS.add(
     id="svd_facts.eigenvalue_stretch_flip",
+    note_reports_flaw=True,
+    erratum="'λ < 1 shrinks' fails for λ ≤ −1 (λ = −2 flips and doubles): stretching is decided by |λ|.",
     provenance=s003("Eigenvalues, Eigenvectors & The Hessian Matrix — 1. The Mathematical Definition",
                     "A v = λ v ... If λ > 1: Expands/Stretches. If λ < 1: Shrinks/Contracts. If λ < 0: Flips direction "
                     "(and scales)."),
@@ -310,6 +326,456 @@ CLAIMS.add(
     recorded=Verdict.MISSTATED,
     note=("'λ < 1 shrinks' is wrong for λ <= −1: λ = −2 flips *and doubles* (the third bullet even says 'and "
           "scales').  Stretching is decided by |λ|.  Checked on symmetric A = QΛQᵀ with exact eigenvectors Qe_i."),
+)
+
+
+# ----------------------------------------------------------------------------------
+# 4. "Multiplying a vector by W is slow because you load the parameters; GPUs are limited by memory"
+# ----------------------------------------------------------------------------------
+
+# Datasheet figures (dense FP32, no sparsity): the ridge point of a roofline is peak FLOP/s ÷ memory bandwidth.
+GPU_SPECS = {"A100-SXM4-80GB": (19.5e12, 2.039e12), "H100-SXM5": (67e12, 3.35e12)}
+MATVEC_FLOPS_PER_BYTE = 2 / 4  # y = Wx in float32: 2 flops (multiply, add) per 4-byte weight, each read once
+
+
+def _measure_matvec():
+    import numpy as np
+
+    n, k = 4096, 64
+    rng = np.random.default_rng(5)
+    W = rng.random((n, n), dtype=np.float32)
+    x = rng.random(n, dtype=np.float32)
+    X = rng.random((n, k), dtype=np.float32)
+    with _one_blas_thread():
+        t_mv = _best_time(lambda: W @ x, 5)
+        t_mm = _best_time(lambda: W @ X, 2)
+        t_copy = _best_time(lambda: W.copy(), 2)
+    mv_rate, mm_rate = 2 * n * n / t_mv, 2 * n * n * k / t_mm
+    ridges = {name: peak / bw for name, (peak, bw) in GPU_SPECS.items()}
+    return Measurement(mv_rate / mm_rate,
+                       ("float32 W (4096×4096, 64 MiB) on this CPU with one BLAS thread: matvec Wx vs matmul W·X "
+                        "(X 4096×64) FLOP rates (value: their ratio, reported, not judged); arithmetic intensity of a "
+                        "matvec 0.5 flop/byte vs the ridge point (peak FLOP/s ÷ bandwidth) of datasheet GPUs"),
+                       {"matvec_gflops": mv_rate / 1e9, "matmul_gflops": mm_rate / 1e9,
+                        "matvec_effective_gbytes_per_s": 4 * n * n / t_mv / 1e9,
+                        "copy_gbytes_per_s": 2 * 4 * n * n / t_copy / 1e9,
+                        "matvec_flops_per_byte": MATVEC_FLOPS_PER_BYTE, "ridge_flops_per_byte": ridges,
+                        "parameters": n * n})
+
+
+CLAIMS.add(
+    id="svd_facts.matvec_memory_bound",
+    note_reports_flaw=False,
+    provenance=s003("4. Why DevTechs Care (The \"LoRA\" Connection)",
+                    "Model Compression: If a Weight Matrix W in a Linear Layer is massive (e.g., 4096 x 4096), "
+                    "multiplying a vector x by it is slow because you have to load 16,000,000 parameters from memory. "
+                    "Bandwidth Bottleneck: GPUs are usually limited by how fast they can read memory, not how fast they "
+                    "can do math."),
+    stated=None,
+    recorded=Verdict.EMPIRICAL,
+    empirical=Empirical(
+        kind=EmpiricalKind.THROUGHPUT,
+        document_figure="a 4096×4096 matvec is limited by memory traffic, not arithmetic (GPUs are bandwidth-bound)",
+        measure=_measure_matvec,
+        agrees=lambda m: all(m.details["matvec_flops_per_byte"] < r for r in m.details["ridge_flops_per_byte"].values()),
+        rule=("agree iff a float32 matvec's arithmetic intensity (0.5 flop per byte of weights) is below the ridge point "
+              "(peak FP32 FLOP/s ÷ memory bandwidth, datasheet) of an A100 and an H100, i.e. the roofline puts it on the "
+              "bandwidth side; the CPU timings are reported, never judged (no verdict depends on a timing)"),
+        expect_agreement=True,
+    ),
+    note=("A matvec reads each weight once and does 2 flops with it: 0.5 flop/byte in float32, 25–40× below the "
+          "ridge points of current GPUs (A100 ≈ 9.6, H100 ≈ 20 flop/byte), so its time is the weight traffic (64 MiB "
+          "for 4096² float32; the '16,000,000' is 16,777,216, svd_facts.lora_arithmetic).  The measurement on this CPU "
+          "shows the same on a small scale: the matvec runs at a fraction of the matmul's FLOP rate.  No GPU was timed."),
+)
+
+
+# ----------------------------------------------------------------------------------
+# 2. Geometric intuition: "rotate – scale – rotate" (003 §2; 004 §1.2 says the same)
+# ----------------------------------------------------------------------------------
+
+# The module marks every claim unsupported on torch's bfloat16 (below: SVD, eigh, LU); claims built from matmul
+# and entries alone do run there and say so.
+BF16_RUNS = {"torch-cpu-bfloat16": Outcome.CONFORMS, "torch-cpu-float16": Outcome.CONFORMS}
+
+
+def det_small(ops, M) -> Val:
+    """det M for n <= 3 from the entries (Leibniz; the radii propagate through Val arithmetic)."""
+    n = M.m
+    e = lambda i, j: ops.entry(M, i, j)
+    if n == 1:
+        return e(0, 0)
+    if n == 2:
+        return e(0, 0) * e(1, 1) - e(0, 1) * e(1, 0)
+    if n == 3:
+        return (e(0, 0) * (e(1, 1) * e(2, 2) - e(1, 2) * e(2, 1)) - e(0, 1) * (e(1, 0) * e(2, 2) - e(1, 2) * e(2, 0))
+                + e(0, 2) * (e(1, 0) * e(2, 1) - e(1, 1) * e(2, 0)))
+    raise ValueError("det_small: n <= 3")
+
+
+def _rsr_inputs(d: Domain):
+    @st.composite
+    def build(draw):
+        n = draw(dims(d, 1, 3))
+        sig = sorted(draw(st.lists(st.sampled_from(SIGMAS), min_size=n, max_size=n)), reverse=True)
+        vec = st.lists(st.sampled_from((-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0)), min_size=n, max_size=n)
+        return {"U": OrthogonalSpec(n, draw(SEEDS)), "D": diag_spec(n, n, sig), "V": OrthogonalSpec(n, draw(SEEDS)),
+                "x": ArraySpec.column(draw(vec))}
+
+    return build()
+
+
+def _rsr_stated(ops, U, D, V, x):
+    """As stated: A = (rotation)·(non-negative scaling)·(rotation).  det of a rotation is +1 and of Σ is Πσ >= 0, so
+    such a factorisation exists only when det A >= 0: checked on A = U·D·V."""
+    A = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    return ge(det_small(ops, A), 0, "A = (rotation)(Σ >= 0)(rotation) needs det A = det Σ >= 0")
+
+
+def _rsr_corrected(ops, U, D, V, x):
+    MU, MD, MV, X = ops.mat(U), ops.mat(D), ops.mat(V), ops.mat(x)
+    A = ops.matmul(ops.matmul(MU, MD), MV)
+    VX = ops.matmul(MV, X)
+    SVX = ops.matmul(MD, VX)
+    dU, dV = det_small(ops, MU), det_small(ops, MV)
+    sig = diag_of(D)
+    prod = Val.exact(1)
+    for sg in sig:
+        prod = prod * Val.exact(sg)
+    return [eq(ops.vnorm(VX, 2), ops.vnorm(X, 2), "Vᵀ (here V) preserves length: a rotation or a reflection"),
+            eq(ops.vnorm(ops.matmul(MU, SVX), 2), ops.vnorm(SVX, 2), "U preserves length: a rotation or a reflection"),
+            eq(ops.norm(ops.sub(ops.matmul(A, X), ops.matmul(MU, SVX)), "fro"), 0, "Ax == U(Σ(Vᵀx))"),
+            eq(abs(dU), 1, "|det U| == 1"), eq(abs(dV), 1, "|det V| == 1"),
+            eq(det_small(ops, A), dU * prod * dV, "det A == det U · Πσ_i · det V: det A < 0 forces a reflection")]
+
+
+CLAIMS.add(
+    id="svd_facts.rotate_scale_rotate",
+    note_reports_flaw=True,
+    erratum="Vᵀ and U are orthogonal, not always rotations: when det A < 0 (A = [−1], diag(1, −1)) one of them must be a reflection.",
+    expect=dict(BF16_RUNS),  # matmul and entries only: torch has them in bfloat16
+    provenance=s003("2. Geometric Intuition (The \"Rotate-Scale-Rotate\" View)",
+                    "Multiplication by any matrix A can be seen as a sequence of three simpler transformations: 1. V^T "
+                    "(Rotation): Rotates the input vector (aligns it with the principal axes). 2. Σ (Scaling): Stretches "
+                    "or shrinks the vector along the coordinate axes by the amounts σ_i. 3. U (Rotation): Rotates the "
+                    "result to the final output orientation."),
+    also=(src("1.2 Geometric Picture: Amplification and Shrinkage",
+              "A = UΣVᵀ ⇒ Ax = U(Σ(Vᵀx)). Vᵀ rotates the sphere (orthogonal maps preserve spheres). Σ stretches along "
+              "coordinate axes by factors σ1, …, σr (with σi > 0). U rotates the result."),
+          src2("1.2 核心公理与数学基础, 公理2：奇异值分解 (SVD)", "几何解释：任何线性变换 = 旋转（Vᵀ）→ 拉伸（Σ）→ 旋转（U）"),
+          src2("3.1 SVD的\"三重旋转\"类比",
+               "第一次旋转（Vᵀ）… 拉伸（Σ）… 第二次旋转（U）… 任何复杂的线性变换都可分解为旋转 → 拉伸 → 旋转")),
+    stated=Form("every square A = UΣVᵀ with U, Vᵀ rotations (det = +1) and Σ >= 0 diagonal", _rsr_stated, _rsr_inputs,
+                examples=[{"U": ArraySpec.of([[-1.0]]), "D": ArraySpec.of([[1.0]]), "V": ArraySpec.of([[1.0]]),
+                           "x": ArraySpec.column([1.0])}]),
+    repaired=Form("Ax = U(Σ(Vᵀx)) with U, V orthogonal — rotations or reflections (|det| = 1) — and det A = det U·Πσ·det V",
+                  _rsr_corrected, _rsr_inputs),
+    repair="correction",
+    recorded=Verdict.MISSTATED,
+    note=("The factors of an SVD are orthogonal, and an orthogonal matrix is a rotation (det +1) or a reflection "
+          "(det −1).  Since Σ >= 0, det A = det U · Πσ_i · det Vᵀ: for a square A with det A < 0 no SVD has both "
+          "factors rotations (A = [−1]: U = [−1], Σ = [1], V = [1]; A = diag(1, −1) in 2-D).  The picture is right "
+          "with 'rotation' read as 'rotation or reflection' (both preserve lengths, which is what the geometry uses).  "
+          "A = U·D·V with exact orthogonal factors (Householder products), det from the entries (n <= 3)."),
+)
+
+
+# ----------------------------------------------------------------------------------
+# Eigen-decomposition "works on square matrices" (003 §1 Key Difference)
+# ----------------------------------------------------------------------------------
+
+def _eigdec_inputs(symmetric: bool):
+    def inputs(d: Domain):
+        dd = _low(_modest(d), 2)
+
+        @st.composite
+        def build(draw):
+            n = draw(dims(d, 1, 4))
+            return {"X": draw(matrices(dd, m=n, n=n, modes=FULL_RANK_MODES)), "sym": symmetric}
+
+        return build()
+
+    return inputs
+
+
+def _eigdec(ops, X, sym):
+    """A = X (+ Xᵀ if sym).  An eigendecomposition A = PΛP⁻¹ in the real basis the section describes needs real
+    eigenvalues; for the symmetric case also an orthonormal eigenbasis, checked through ‖A‖_F² = Σλ² (true iff A
+    is normal with real spectrum)."""
+    M = ops.mat(X)
+    A = ops.add(M, ops.transpose(M)) if sym else M
+    ev = ops.eigvals(A)
+    rels = [le(abs(Val(e.im, e.rad)), 0, f"λ_{i + 1} = {float(e.re):.4g}{float(e.im):+.3g}i is real") for i, e in
+            enumerate(ev)]
+    if sym:
+        lam = ops.eigvalsh(A)
+        rels.append(eq(ops.norm(A, "fro") ** 2, vsum(x * x for x in lam), "‖A‖_F² == Σλ_i² (orthonormal eigenbasis)"))
+    return rels
+
+
+CLAIMS.add(
+    id="svd_facts.eigendecomposition_square",
+    note_reports_flaw=True,
+    erratum="Not every real square matrix has a real eigendecomposition: a rotation has eigenvalues ±i, a Jordan block too few eigenvectors.",
+    expect=dict(BF16_UNSUPPORTED),
+    provenance=s003("Eigenvalues, Eigenvectors & The Hessian Matrix — 1. The Mathematical Definition",
+                    "Key Difference from SVD: SVD works on any matrix (rectangular). It uses two different bases (U and "
+                    "V). Eigen-decomposition works only on square matrices. It uses the same basis for input and "
+                    "output."),
+    stated=Form("every real square A has an eigendecomposition A = PΛP⁻¹ in a real basis (real eigenvalues)", _eigdec,
+                _eigdec_inputs(False),
+                examples=[{"X": ArraySpec.of([[0.0, -1.0], [1.0, 0.0]]), "sym": False}]),
+    repaired=Form("real symmetric A: real eigenvalues and an orthonormal eigenbasis, A = QΛQᵀ", _eigdec,
+                  _eigdec_inputs(True)),
+    repair="hypothesis",
+    recorded=Verdict.CONDITIONAL,
+    note=("'Works only on square matrices' is right as a necessary condition, but read as 'works on every square "
+          "matrix' (the contrast with 'SVD works on any matrix') it fails twice: a rotation [[0, −1], [1, 0]] has no "
+          "real eigenvector at all (λ = ±i), and a Jordan block [[0, 1], [0, 0]] has one eigenvector for a double "
+          "eigenvalue (not diagonalisable even over ℂ).  Real symmetric matrices always have A = QΛQᵀ (the spectral "
+          "theorem); general ones need complex arithmetic and may not diagonalise.  Checked: real spectrum via eigvals "
+          "on drawn square matrices (the rotation as a fixed example); the symmetric case also by ‖A‖_F² = Σλ²."),
+)
+
+
+# ----------------------------------------------------------------------------------
+# The Hessian's eigenvalues as curvatures (003 §2)
+# ----------------------------------------------------------------------------------
+
+_CURV_LAMS = (-2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 3.0)
+
+
+def _curv_inputs(with_zero: bool):
+    def inputs(d: Domain):
+        @st.composite
+        def build(draw):
+            n = draw(dims(d, 1, 4))
+            pool = _CURV_LAMS + ((0.0,) if with_zero else ())
+            lam = draw(st.lists(st.sampled_from(pool), min_size=n, max_size=n))
+            if with_zero and 0.0 not in lam:
+                lam[draw(st.integers(0, n - 1))] = 0.0
+            c3 = draw(st.lists(st.sampled_from((-1.0, 0.0, 1.0)), min_size=n, max_size=n))
+            c4 = draw(st.lists(st.sampled_from((-1.0, 0.0, 0.5, 1.0)), min_size=n, max_size=n))
+            if with_zero and all(c3[i] == 0 and c4[i] == 0 for i in range(n) if lam[i] == 0):
+                c4[lam.index(0.0)] = 1.0  # the w⁴ case: zero curvature, not flat
+            return {"Q": OrthogonalSpec(n, draw(SEEDS)), "L": diag_spec(n, n, lam), "c3": diag_spec(n, n, c3),
+                    "c4": diag_spec(n, n, c4), "t": draw(st.sampled_from((0.5, 0.25, -0.5)))}
+
+        return build()
+
+    return inputs
+
+
+def _loss(ops, MQ, lam, c3, c4, W):
+    """L(w) = Σ_i ½λ_i z_i² + c3_i z_i³ + c4_i z_i⁴ with z = Qᵀw: critical at 0 with Hessian H = QΛQᵀ."""
+    z = ops.matmul(ops.transpose(MQ), W)
+    out = Val.exact(0)
+    for i, (l, a, b) in enumerate(zip(lam, c3, c4)):
+        zi = ops.entry(z, i, 0)
+        out = out + Val.exact(l / 2) * zi * zi + Val.exact(a) * zi * zi * zi + Val.exact(b) * zi * zi * zi * zi
+    return out
+
+
+def _curvature(ops, Q, L, c3, c4, t):
+    """The second directional derivative of L at 0 along q_i equals λ_i(H): the symmetric second difference
+    (L(tq) + L(−tq) − 2L(0))/t² is exactly λ_i + 2·c4_i·t² (odd terms cancel), so λ_i is the limit t → 0 and the
+    difference itself decides the sign 'curves up / down' for small |t| relative to |λ_i|."""
+    lam, a3, a4 = diag_of(L), diag_of(c3), diag_of(c4)
+    n = len(lam)
+    MQ = ops.mat(Q)
+    H = ops.matmul(ops.matmul(MQ, ops.mat(L)), ops.transpose(MQ))
+    ev = ops.eigvalsh(H)
+    rels = [eq(e, x, f"λ_{i + 1}(H) == {x:g}") for i, (e, x) in enumerate(zip(ev, sorted(lam, reverse=True)))]
+    for i in range(n):
+        q = ops.matmul(MQ, ops.mat(ArraySpec.basis(n, i)))
+        d2 = (_loss(ops, MQ, lam, a3, a4, ops.scale(t, q)) + _loss(ops, MQ, lam, a3, a4, ops.scale(-t, q))) / (t * t)
+        curv = ops.inner(q, ops.matmul(H, q))
+        rels.append(eq(curv, lam[i], f"qᵢᵀHqᵢ == λ = {lam[i]:g}: the curvature along eigenvector q_{i + 1}"))
+        rels.append(eq(d2 - Val.exact(2 * a4[i] * t * t), lam[i],
+                       f"(L(tq) + L(−tq) − 2L(0))/t² − 2c₄t² == λ = {lam[i]:g} (curves up iff λ > 0, down iff λ < 0)"))
+    return rels
+
+
+CLAIMS.add(
+    id="svd_facts.hessian_eigen_curvature",
+    note_reports_flaw=False,
+    expect=dict(BF16_UNSUPPORTED),
+    provenance=s003("2. The Hessian Matrix (The \"Curvature\" of AI)",
+                    "The eigenvalues of the Hessian (λ_1, λ_2, ...) describe the geometry of the error surface (the Loss "
+                    "Landscape) around a point. Positive λ: The surface curves upward (like a bowl). Negative λ: The "
+                    "surface curves downward (like a hill)."),
+    stated=Form("at a critical point, the second directional derivative of L along the unit eigenvector q_i of H is λ_i: "
+                "positive λ curves up, negative down", _curvature, _curv_inputs(False)),
+    recorded=Verdict.HOLDS,
+    note=("Taylor: L(w + tq) = L(w) + t∇L·q + ½t² qᵀHq + O(t³), and qᵀHq = λ_i for a unit eigenvector.  Losses "
+          "L = Σ ½λ_i z_i² + c₃z_i³ + c₄z_i⁴ (z = Qᵀw, H(0) = QΛQᵀ exactly); the symmetric second difference cancels "
+          "the cubic term exactly and leaves 2c₄t².  'Convex'/'Concave' label the curvature along that direction only "
+          "(a saddle has both)."),
+)
+
+
+def _flat_stated(ops, Q, L, c3, c4, t):
+    lam, a3, a4 = diag_of(L), diag_of(c3), diag_of(c4)
+    n = len(lam)
+    MQ = ops.mat(Q)
+    rels = []
+    for i in range(n):
+        if lam[i] == 0:
+            q = ops.matmul(MQ, ops.mat(ArraySpec.basis(n, i)))
+            rels.append(eq(_loss(ops, MQ, lam, a3, a4, ops.scale(t, q)), 0,
+                           f"λ_{i + 1} = 0 ⇒ the surface is flat along q_{i + 1}: L(t·q) == L(0) at t = {t}"))
+    return rels or holds_that(True, "no zero eigenvalue")
+
+
+def _flat_corrected(ops, Q, L, c3, c4, t):
+    lam, a3, a4 = diag_of(L), diag_of(c3), diag_of(c4)
+    n = len(lam)
+    MQ = ops.mat(Q)
+    rels = []
+    for i in range(n):
+        if lam[i] == 0:
+            q = ops.matmul(MQ, ops.mat(ArraySpec.basis(n, i)))
+            v = _loss(ops, MQ, lam, a3, a4, ops.scale(t, q))
+            rels.append(le(abs(v), Val.exact((abs(a3[i]) + abs(a4[i])) * abs(t) ** 3),
+                           f"λ_{i + 1} = 0 ⇒ |L(t·q) − L(0)| <= (|c₃| + |c₄|)|t|³: flat to second order only"))
+            rels.append(eq(v, Val.exact(a3[i] * t ** 3 + a4[i] * t ** 4), "L(t·q) == c₃t³ + c₄t⁴ (the higher terms decide)"))
+    return rels or holds_that(True, "no zero eigenvalue")
+
+
+CLAIMS.add(
+    id="svd_facts.zero_eigenvalue_flat",
+    note_reports_flaw=True,
+    erratum="A zero Hessian eigenvalue means flat to second order only: w⁴ (a minimum), −w⁴ (a maximum) and w³ all have H = [0].",
+    expect=dict(BF16_RUNS),  # matmul and entries only: torch has them in bfloat16
+    provenance=s003("2. The Hessian Matrix (The \"Curvature\" of AI)", "Zero λ: The surface is flat."),
+    stated=Form("λ_i(H) = 0 at a critical point ⇒ L is constant along q_i near it", _flat_stated, _curv_inputs(True),
+                examples=[{"Q": OrthogonalSpec(1, 0), "L": diag_spec(1, 1, [0.0]), "c3": diag_spec(1, 1, [0.0]),
+                           "c4": diag_spec(1, 1, [1.0]), "t": 0.5}]),
+    repaired=Form("λ_i(H) = 0 ⇒ L(w + t·q_i) = L(w) + O(t³): flat to second order; the cubic and quartic terms decide",
+                  _flat_corrected, _curv_inputs(True)),
+    repair="correction",
+    recorded=Verdict.MISSTATED,
+    note=("A zero eigenvalue says the second derivative along q_i vanishes, not that L is constant there: L(w) = w⁴ has "
+          "H = [0] and a strict minimum, −w⁴ a maximum, w³ an inflection (the same family as "
+          "svd_facts.critical_point_classification).  Exact arithmetic on L = Σ ½λ_i z_i² + c₃z_i³ + c₄z_i⁴."),
+)
+
+
+# ----------------------------------------------------------------------------------
+# 5. Newton's step per eigendirection; Adam's diagonal scaling
+# ----------------------------------------------------------------------------------
+
+def _newton_dir_inputs(d: Domain):
+    @st.composite
+    def build(draw):
+        n = draw(dims(d, 1, 4))
+        lam = draw(st.lists(st.sampled_from((0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)), min_size=n, max_size=n))
+        g = draw(st.lists(st.sampled_from((-2.0, -1.0, 0.5, 1.0, 3.0)), min_size=n, max_size=n))
+        return {"Q": OrthogonalSpec(n, draw(SEEDS)), "L": diag_spec(n, n, lam), "g": ArraySpec.column(g)}
+
+    return build()
+
+
+def _newton_dir(ops, Q, L, g):
+    """H = QΛQᵀ SPD: the Newton step s = H⁻¹g has q_iᵀs = (q_iᵀg)/λ_i — the gradient divided by the curvature,
+    direction by direction: a small step where λ is large, a large one where λ is small."""
+    lam = diag_of(L)
+    n = len(lam)
+    MQ = ops.mat(Q)
+    H = ops.matmul(ops.matmul(MQ, ops.mat(L)), ops.transpose(MQ))
+    G = ops.mat(g)
+    step = ops.solve(H, G)
+    rels = []
+    for i in range(n):
+        q = ops.matmul(MQ, ops.mat(ArraySpec.basis(n, i)))
+        rels.append(eq(ops.inner(q, step) * Val.exact(lam[i]), ops.inner(q, G),
+                       f"q_{i + 1}ᵀ(H⁻¹g) == q_{i + 1}ᵀg / λ_{i + 1} (λ = {lam[i]:g})"))
+    return rels
+
+
+CLAIMS.add(
+    id="svd_facts.newton_step_per_direction",
+    note_reports_flaw=False,
+    expect=dict(BF16_UNSUPPORTED),
+    provenance=s003("5. Second-Order Optimization (Newton's Method)",
+                    "Concept: It divides the gradient by the curvature. In steep directions (large λ), it takes small "
+                    "steps. In flat directions (small λ), it takes huge steps."),
+    stated=Form("H SPD: in H's eigenbasis the Newton step H⁻¹g has components (q_iᵀg)/λ_i", _newton_dir,
+                _newton_dir_inputs),
+    recorded=Verdict.HOLDS,
+    note=("H⁻¹ = QΛ⁻¹Qᵀ: along each eigenvector the gradient component is divided by its curvature λ_i.  Exact "
+          "eigenvectors (H = QΛQᵀ, λ powers of two); the step from ops.solve."),
+)
+
+
+def _adam_inputs(d: Domain):
+    @st.composite
+    def build(draw):
+        n = draw(dims(d, 2, 4))
+        h = draw(st.lists(st.sampled_from((0.5, 1.0, 2.0, 4.0)), min_size=n, max_size=n))
+        w = draw(st.lists(st.sampled_from((-2.0, -1.0, 0.5, 1.0, 3.0)), min_size=n, max_size=n))
+        return {"h": diag_spec(n, n, h), "w": ArraySpec.column(w)}
+
+    return build()
+
+
+def _adam_parts(ops, h, w):
+    """Diagonal quadratic L = ½Σh_i w_i² (the case most favourable to a diagonal approximation), minimum at 0:
+    g = Hw.  RMSProp/Adam divide by √v with v the running mean of g² — for a steady gradient v = g², √v = |g|."""
+    hv = diag_of(h)
+    G = ops.matmul(ops.mat(h), ops.mat(w))
+    g = [ops.entry(G, i, 0) for i in range(len(hv))]
+    return hv, g
+
+
+def _adam_stated(ops, h, w):
+    hv, g = _adam_parts(ops, h, w)
+    # 'approximates the diagonal of the Hessian': √v_i ∝ h_i, i.e. √v_i/h_i the same for every i
+    return [eq(abs(g[i]) / Val.exact(hv[i]), abs(g[0]) / Val.exact(hv[0]),
+               f"√v_{i + 1}/h_{i + 1} == √v_1/h_1 (Adam's scale ∝ the Hessian diagonal)") for i in range(1, len(hv))]
+
+
+def adam_denominator(g: Val) -> Val:
+    """RMSProp/Adam's per-coordinate denominator for a steady gradient g: √v with v = (running mean of g²) = g²."""
+    return sqrt(g * g)
+
+
+def _adam_corrected(ops, h, w, denominator=adam_denominator):
+    hv, g = _adam_parts(ops, h, w)
+    rels = []
+    for i in range(len(hv)):
+        d = denominator(g[i])
+        rels.append(eq(d, Val.exact(hv[i]) * abs(ops.entry(ops.mat(w), i, 0)), f"√v_{i + 1} == h_{i + 1}|w_{i + 1}|"))
+        rels.append(eq(g[i] / d, 1 if g[i].mid > 0 else -1,
+                       f"Adam/RMSProp step g_{i + 1}/√v_{i + 1} == sign(g_{i + 1}): curvature-free"))
+    return rels
+
+
+CLAIMS.add(
+    id="svd_facts.adam_is_not_diagonal_newton",
+    note_reports_flaw=True,
+    erratum="Adam/RMSProp divide by √(mean g²), not by the Hessian diagonal: on ½Σhᵢwᵢ² their step is η·sign(g), whatever the curvature.",
+    # exact arithmetic on given numbers (math-only: no backend to judge); the module default is overridden
+    expect={"torch-cpu-bfloat16": Outcome.NOT_APPLICABLE, "torch-cpu-float16": Outcome.NOT_APPLICABLE},
+    tags=("math-only",),
+    provenance=s003("5. Second-Order Optimization (Newton's Method)",
+                    "Approximations: Optimizers like Adam or RMSProp approximate the diagonal of the Hessian (scaling "
+                    "learning rates individually) to handle this \"Condition Number\" problem without full matrix math."),
+    also=(src("1.3 Why Matrix Norms Matter for AI",
+              "Condition number in Adam: κ = σ1/σn of curvature — Diagonal preconditioning approximates H⁻¹"),),
+    stated=Form("Adam's per-coordinate scale √v (v = running mean of g²) is proportional to the Hessian diagonal, "
+                "on a diagonal quadratic ½Σh_i w_i²", _adam_stated, _adam_inputs,
+                examples=[{"h": diag_spec(2, 2, [1.0, 1.0]), "w": ArraySpec.column([1.0, 2.0])}]),
+    repaired=Form("on ½Σh_i w_i²: √v_i = h_i|w_i| and the Adam/RMSProp step g_i/√v_i = sign(g_i) — it normalises "
+                  "gradient magnitudes, independently of the curvature", _adam_corrected, _adam_inputs),
+    repair="correction",
+    recorded=Verdict.MISSTATED,
+    note=("Adam's second moment v is a running mean of g², the diagonal of the gradients' second moment (the "
+          "empirical Fisher), not of the Hessian, and Adam divides by its square root.  On the most favourable "
+          "problem, a diagonal quadratic ½Σh_i w_i² with a steady gradient, √v_i = h_i|w_i|: proportional to h_i only "
+          "if every |w_i| is equal (h = (1, 1), w = (1, 2) gives √v = (1, 2)), and the update η·g_i/√v_i = η·sign(g_i) "
+          "does not divide by the curvature at all (a diagonal Newton step would be g_i/h_i = w_i).  Exact arithmetic "
+          "with steady gradients (β₂ averaging of a constant g² is g²; ε = 0)."),
 )
 
 
@@ -371,6 +837,8 @@ def _critical(ops, Q, a, b):
 
 CLAIMS.add(
     id="svd_facts.critical_point_classification",
+    note_reports_flaw=True,
+    erratum="The eigenvalue test is silent at a degenerate critical point: w⁴ has a minimum with H = [0].",
     provenance=s003("3. Classifying Critical Points (Minima vs. Saddle Points)",
                     "When the Gradient is zero, we look at the Eigenvalues of H to know what kind: Local Minimum: All "
                     "λ > 0. Local Maximum: All λ < 0. Saddle Point: Some λ > 0, some λ < 0."),
@@ -415,6 +883,7 @@ def _hk(ops, X, kind):
 
 CLAIMS.add(
     id="svd_facts.hessian_kappa_abs",
+    note_reports_flaw=False,
     provenance=s003("4. Conditioning & Optimization Speed",
                     "κ(H) = |λ_max| / |λ_min| — λ_max: the sharpest curvature (steepest cliff); λ_min: the flattest "
                     "curvature (widest valley)."),
@@ -450,29 +919,22 @@ def _newton(ops, X, g, w):
     w1 = ops.sub(W, ops.solve(H, grad))  # w_new = w − H⁻¹∇L
     grad1 = ops.sub(ops.matmul(H, w1), G)
     wstar = ops.solve(H, G)
-    n = X.n
-    params = 10 ** 9
     return [
         eq(ops.vnorm(grad1, 2), 0, "∇L(w_new) == 0: one Newton step reaches the minimiser of a quadratic bowl"),
         eq(ops.vnorm(ops.sub(w1, wstar), 2), 0, "w_new == H⁻¹g (the bottom of the bowl)"),
-        holds_that(params ** 2 == 10 ** 18, "a 1B-parameter model's Hessian has (1e9)² = 1e18 entries"),
-        holds_that(params ** 2 * 1 >= 10 ** 18, "1e18 entries at >= 1 byte each is >= 1 exabyte"),
-        holds_that(H.shape == (n, n), f"H is n×n for n = {n} parameters"),
     ]
 
 
 CLAIMS.add(
     id="svd_facts.newton_step_quadratic",
+    note_reports_flaw=False,
     provenance=s003("5. Second-Order Optimization (Newton's Method)",
-                    "Newton's Method uses the Hessian to jump straight to the bottom of the bowl: w_new = w − H⁻¹∇L. ... "
-                    "Computing H for a 1B parameter model requires 10^18 entries (Exabytes of memory)."),
-    stated=Form("L = ½wᵀHw − gᵀw, H SPD: w − H⁻¹∇L(w) = argmin L from any w; a 1e9-parameter H has 1e18 entries",
-                _newton, _newton_inputs),
+                    "Newton's Method uses the Hessian to jump straight to the bottom of the bowl: w_new = w − H⁻¹∇L."),
+    stated=Form("L = ½wᵀHw − gᵀw, H SPD: w − H⁻¹∇L(w) = argmin L from any w", _newton, _newton_inputs),
     recorded=Verdict.HOLDS,
     note=("Exact for quadratics (the bowl); for a general loss it is one step of a locally quadratically convergent "
-          "iteration, and at an indefinite H it jumps to a saddle or maximum.  1e18 entries × 2–4 bytes = 2–4 EB.  "
-          "'Inverting H is O(n³)' is the dense-factorisation cost (2n³/3 flops for LU) — a complexity remark, not "
-          "checked."),
+          "iteration, and at an indefinite H it jumps to a saddle or maximum.  The memory and inversion cost of H are "
+          "svd_facts.hessian_memory_and_cost."),
 )
 
 
@@ -500,12 +962,14 @@ def _measure_saddles():
 
 CLAIMS.add(
     id="svd_facts.saddles_dominate_random_hessians",
+    note_reports_flaw=False,
     provenance=s003("3. Classifying Critical Points — The Deep Learning Reality",
                     "In high-dimensional Neural Networks, Local Minima are rare; Saddle Points are everywhere. Why? To be "
                     "a minimum, you need all 1 billion directions to curve up."),
     stated=None,
     recorded=Verdict.EMPIRICAL,
     empirical=Empirical(
+        kind=EmpiricalKind.TYPICAL,
         document_figure="minima rare, saddles everywhere (all n directions must curve up)",
         measure=_measure_saddles,
         agrees=lambda ms: ms.value < 0.01,
@@ -557,6 +1021,7 @@ def _hessian_cost(ops, n, figures=hessian_figures):
 
 CLAIMS.add(
     id="svd_facts.hessian_memory_and_cost",
+    note_reports_flaw=False,
     provenance=s003("5. Second-Order Optimization (Newton's Method)", "Computing H for a 1B parameter model requires 10^18 entries (Exabytes of memory). "
                                           "Inverting H is O(n^3)."),
     stated=Form("n = 10⁹: H has 10¹⁸ entries (exabytes in fp32, even stored symmetric) and an explicit inverse costs "
@@ -718,6 +1183,8 @@ _ORIGIN = ArraySpec.column([0.0, 0.0, 0.0])
 
 CLAIMS.add(
     id="svd_facts.hessian_symmetric",
+    note_reports_flaw=True,
+    erratum="The Hessian is symmetric for C² losses only: xy(x² − y²)/(x² + y²) has ∂y∂x f(0) = −1 ≠ +1 = ∂x∂y f(0).",
     provenance=s003("2. The Hessian Matrix (The \"Curvature\" of AI)",
                     "H_ij = ∂²L / (∂w_i * ∂w_j). The Hessian H is a symmetric square matrix (n x n, where n is number "
                     "of parameters)."),
@@ -770,6 +1237,7 @@ def _spectral_theorem(ops, X):
 
 CLAIMS.add(
     id="svd_facts.spectral_theorem",
+    note_reports_flaw=False,
     expect=dict(BF16_UNSUPPORTED),
     provenance=src2("1.2 核心公理与数学基础, 公理1：谱定理 (Spectral Theorem)",
                     "任意实对称矩阵 A ∈ R^{n×n} 可正交对角化：A = QΛQᵀ ... Q 是正交矩阵：QᵀQ = I；Λ 是对角矩阵，"
@@ -818,6 +1286,7 @@ def _svd_construction(ops, U, D, V):
 
 CLAIMS.add(
     id="svd_facts.svd_construction",
+    note_reports_flaw=False,
     expect=dict(BF16_UNSUPPORTED),
     provenance=src2("2.1 SVD完整推导",
                     "考虑 MᵀM，它是对称半正定的 ... MᵀM = VΛVᵀ, λ_i ≥ 0; 令 σ_i = √λ_i ... u_i = Mv_i/σ_i; "
@@ -828,10 +1297,53 @@ CLAIMS.add(
     stated=Form("any M: MᵀM symmetric PSD with eigenvalues σ_i²; u_i = Mv_i/σ_i (i <= rank) are orthonormal and "
                 "M = Σ σ_i u_i v_iᵀ", _svd_construction, _construction_inputs),
     recorded=Verdict.HOLDS,
-    note=("The derivation is right; its step-1 heading says 构造对称正定矩阵 (positive *definite*) while the text "
-          "says 半正定 (semidefinite) — MᵀM is singular whenever rank M < n (drawn here: σ = 0 entries, wide M), "
-          "which is why u_i is only defined for i <= r and the rest is completed by Gram–Schmidt.  M = U D V with "
-          "σ in {1/4, …, 4} ∪ {0}: v_i (rows of V) and 1/σ_i are exact."),
+    note=("The derivation is right: MᵀM is symmetric positive *semi*definite, singular whenever rank M < n (drawn "
+          "here: σ = 0 entries, wide M), which is why u_i is only defined for i <= r and the rest is completed by "
+          "Gram–Schmidt.  (The step-1 heading's 'positive definite' is its own statement: "
+          "svd_facts.gram_positive_definite.)  M = U D V with σ in {1/4, …, 4} ∪ {0}: v_i (rows of V) and 1/σ_i are "
+          "exact."),
+)
+
+
+def _gram_min_eig(ops, U, D, V):
+    M = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    return ops.eigvalsh(ops.matmul(ops.transpose(M), M)), M
+
+
+def _gram_pd_stated(ops, U, D, V):
+    lam, _ = _gram_min_eig(ops, U, D, V)
+    return gt(lam[-1], 0, "λ_min(MᵀM) > 0: MᵀM is positive definite")
+
+
+def _gram_pd_full_rank(ops, U, D, V):
+    lam, M = _gram_min_eig(ops, U, D, V)
+    s = ops.svdvals(M)
+    n = D.n  # full column rank: σ_n(M) is the smallest of the n singular values
+    return [eq(lam[-1], s[n - 1] ** 2, "λ_min(MᵀM) == σ_n(M)² (the eigenvalues of MᵀM are the σ_i²)"),
+            gt(lam[-1], 0, "λ_min(MᵀM) > 0 (rank M = n)")]
+
+
+def _gram_pd_inputs(d: Domain):
+    return udv_inputs(d, max_dim=4, values=_POW2_SIGMAS).filter(lambda o: o["D"].m >= o["D"].n)
+
+
+CLAIMS.add(
+    id="svd_facts.gram_positive_definite",
+    note_reports_flaw=True,
+    erratum="MᵀM is positive semidefinite, not definite: it is singular whenever rank M < n (M = [1, 0] gives diag(1, 0)).",
+    expect=dict(BF16_UNSUPPORTED),
+    provenance=src2("2.1 SVD完整推导, 步骤1：构造对称正定矩阵", "步骤1：构造对称正定矩阵 … 考虑 MᵀM ∈ R^{m×m}"),
+    stated=Form("for every M, MᵀM is symmetric positive definite (λ_min(MᵀM) > 0)", _gram_pd_stated,
+                _construction_inputs,
+                examples=[{"U": OrthogonalSpec(1, 0), "D": diag_spec(1, 2, [1.0]), "V": OrthogonalSpec(2, 0)}]),
+    repaired=Form("MᵀM is positive definite when M has full column rank (rank M = n): λ_min(MᵀM) = σ_n(M)² > 0",
+                  _gram_pd_full_rank, _gram_pd_inputs),
+    repair="hypothesis",
+    recorded=Verdict.CONDITIONAL,
+    note=("The heading of step 1 says 构造对称正定矩阵 (positive *definite*); the text under it correctly says "
+          "半正定 (semidefinite).  xᵀMᵀMx = ‖Mx‖² vanishes for x in the null space of M, so MᵀM is singular whenever "
+          "rank M < n — every wide M (M = [1, 0]: MᵀM = diag(1, 0)) and every rank-deficient one.  It is definite "
+          "exactly when M has full column rank, with λ_min = σ_n(M)²."),
 )
 
 
@@ -870,6 +1382,8 @@ def _ey_unique(ops, U, D, V, r):
 
 CLAIMS.add(
     id="svd_facts.eckart_young_unique",
+    note_reports_flaw=True,
+    erratum="Uniqueness needs σ_r > σ_{r+1}: for M = I₂, r = 1, every uuᵀ with ‖u‖ = 1 is optimal.",
     expect=dict(BF16_UNSUPPORTED),
     provenance=src2("1.2 核心公理与数学基础, 公理3：Eckart-Young-Mirsky定理",
                     "M_r = argmin_{rank(X) ≤ r} ‖M − X‖_F = Σ_{i=1}^r σ_i u_i v_iᵀ 这是唯一的全局最优解（在Frobenius范数下），"
@@ -914,6 +1428,7 @@ def _energy_inputs(d: Domain):
 
 CLAIMS.add(
     id="svd_facts.energy_ratio",
+    note_reports_flaw=False,
     expect=dict(BF16_UNSUPPORTED),
     provenance=src2("3.2 低秩逼近的\"信息压缩\"类比",
                     "能量保留率 R_r = Σ_{i=1}^r σ_i² / Σ_{i=1}^{min(n,m)} σ_i²; r = 10, R_10 = 0.95：10个\"关键情节\"覆盖95%的信息"),
@@ -975,6 +1490,8 @@ def _rsvd_corrected(ops, M, Omega):
 
 CLAIMS.add(
     id="svd_facts.randomized_svd_formula",
+    note_reports_flaw=True,
+    erratum="MΩ(ΩᵀMᵀMΩ)⁻¹ΩᵀMᵀ is the projector onto range(MΩ): the trailing M is missing (M = [−10], Ω = [1] gives [1]).",
     expect=dict(BF16_UNSUPPORTED),
     provenance=src2("4.2 方法1：精确SVD - 批判性分析, 优化1：随机化SVD",
                     "M ≈ MΩ(ΩᵀMᵀMΩ)⁻¹ΩᵀMᵀ ... 随机投影到低维子空间，复杂度 O(nmr)"),
@@ -1048,10 +1565,12 @@ def _measure_full_svd_time():
 
 CLAIMS.add(
     id="svd_facts.full_svd_4096_timing",
+    note_reports_flaw=False,
     provenance=src2(_S42 + ", 缺陷2：计算瓶颈", "实例：Transformer权重 4096 × 4096，单次SVD需0.5秒（A100）"),
     stated=None,
     recorded=Verdict.EMPIRICAL,
     empirical=Empirical(
+        kind=EmpiricalKind.TIMING,
         document_figure="0.5 s for one SVD of a 4096×4096 matrix on an A100",
         measure=_measure_full_svd_time,
         agrees=lambda m: m.details["document_implied_tflops"] <= m.details["a100_peak_tflops"],
@@ -1109,11 +1628,13 @@ def _measure_rsvd():
 
 CLAIMS.add(
     id="svd_facts.randomized_svd_speed_error",
+    note_reports_flaw=False,
     provenance=src2(_S42 + ", 优化1：随机化SVD", "随机投影到低维子空间，复杂度 O(nmr) ... 效果：r = 50 时加速10倍，误差 < 1%"),
     also=(src2("4.6 应用场景对比", "推荐系统 | 随机SVD | 截断SVD | 百万级用户，低秩假设强，随机化快10倍"),),
     stated=None,
     recorded=Verdict.EMPIRICAL,
     empirical=Empirical(
+        kind=EmpiricalKind.TYPICAL,
         document_figure="at r = 50: 10× faster, error < 1%",
         measure=_measure_rsvd,
         agrees=lambda m: m.value < 0.01,
@@ -1129,68 +1650,228 @@ CLAIMS.add(
 )
 
 
-def _measure_bf16_small_sigma():
-    import numpy as np
+def _flush_inputs(d: Domain):
+    """A with σ_min < 1e-8, as explicit float64 entries (the exact numbers bfloat16 rounds): σ1 = 1 with
+    κ = 1e9…1e12 (geometric, n >= 2), or every σ = 1e-9…1e-12 (a tiny, perfectly conditioned matrix)."""
 
-    from matspec.validate import round_to_dtype
+    @st.composite
+    def build(draw):
+        m, n = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+        lk = draw(st.integers(9, 12))
+        ill = min(m, n) >= 2 and draw(st.booleans())
+        spec = MatrixSpec(m, n, "geometric", lk, 0, draw(SEEDS)) if ill else MatrixSpec(m, n, "geometric", 0, -lk,
+                                                                                         draw(SEEDS))
+        return {"A": ArraySpec.of(spec.to_numpy()[0])}
 
-    try:  # the emulated rounding (round-to-nearest-even on float32 bits) must be torch's own conversion
-        import torch
-
-        have_torch = True
-    except ImportError:
-        have_torch = False
-    ill, small = [], []
-    for seed in range(4):
-        # σ1 = 1, σ_min = 1e-9 (κ = 1e9, geometric) and A = 1e-9·Q (every σ = 1e-9): both have σ_min < 1e-8
-        for kind, (lk, ls), acc in (("ill", (9, 0), ill), ("small", (0, -9), small)):
-            X, _ = MatrixSpec(64, 64, "geometric", lk, ls, seed).to_numpy()
-            Y = round_to_dtype(X, "bfloat16")
-            if have_torch and not np.array_equal(Y, torch.tensor(X).to(torch.bfloat16).double().numpy()):
-                raise AssertionError("emulated bfloat16 rounding differs from torch's conversion")
-            s, sb = np.linalg.svd(X, compute_uv=False), np.linalg.svd(Y, compute_uv=False)
-            # float64 SVD of the (exact) bfloat16 values: |error| <= c·n·u64·σ1 ≈ 1e-13·σ1, far below what is seen
-            acc.append((s[-1], sb[-1], 64 * 64 * 2.0 ** -53 * sb[0]))
-    ill_min = float(np.median([b for _, b, _ in ill]))
-    return Measurement(ill_min, ("64×64, σ1 = 1 and σ_min = 1e-9 (geometric, κ = 1e9), 4 seeds; entries rounded to "
-                                 "bfloat16 (round-to-nearest-even, checked against torch when present), σ of the rounded "
-                                 "matrix by float64 SVD; value = median σ_min after rounding"),
-                       {"ill_sigma_min_after": [float(b) for _, b, _ in ill],
-                        "small_scale_sigma_min_before": [float(a) for a, _, _ in small],
-                        "small_scale_sigma_min_after": [float(b) for _, b, _ in small],
-                        "ill_float64_svd_error_bound": [float(z) for _, _, z in ill],
-                        "small_scale_float64_svd_error_bound": [float(z) for _, _, z in small],
-                        "torch_cross_checked": have_torch})
+    return build()
 
 
-def _agrees_flush(m):
-    def zero_in_most(kind):
-        # a computed σ within n²·u64·σ1 (the float64 SVD's own error) is indistinguishable from 0
-        d = m.details
-        zeros = [a <= z for a, z in zip(d[f"{kind}_sigma_min_after"], d[f"{kind}_float64_svd_error_bound"])]
-        return 2 * sum(zeros) >= len(zeros)
+def _rounded(A: ArraySpec, rounding) -> ArraySpec:
+    return ArraySpec.of([[float(rounding(x)) for x in row] for row in A.rows])
 
-    return zero_in_most("ill") and zero_in_most("small_scale")
+
+def _flush_stated(ops, A):
+    s_b = ops.svdvals(ops.mat(_rounded(A, round_to_grid)))
+    return eq(s_b[-1], 0, "σ_min(A) < 1e-8, so σ_min(bf16(A)) == 0 (flushed)")
+
+
+def _flush_corrected(ops, A, rounding=round_to_grid):
+    """Entry by entry |fl(a) − a| <= u|a| with u = 2⁻⁸ and fl(a) ≠ 0 for a ≠ 0 (bfloat16 has float32's exponent range:
+    only |a| <= 2^-134 rounds to 0), so ‖bf16(A) − A‖₂ <= ‖bf16(A) − A‖_F <= u‖A‖_F and, by Weyl,
+    |σ_i(bf16(A)) − σ_i(A)| <= u‖A‖_F."""
+    from fractions import Fraction
+
+    from matspec.formats import BF16_U
+
+    rels = []
+    for row in A.rows:
+        for a in row:
+            r = Fraction(rounding(a))
+            rels.append(holds_that(abs(r - Fraction(a)) <= BF16_U * abs(Fraction(a)) and (r != 0 or a == 0),
+                                   f"bf16({a!r}) = {float(r)!r}: |fl(a) − a| <= 2⁻⁸|a| and nonzero"))
+    M, Mb = ops.mat(A), ops.mat(_rounded(A, rounding))
+    s, s_b = ops.svdvals(M), ops.svdvals(Mb)
+    bound = Val.exact(float(BF16_U)) * ops.norm(M, "fro")
+    rels += [le(abs(x - y), bound, f"|σ_{i + 1}(bf16(A)) − σ_{i + 1}(A)| <= 2⁻⁸‖A‖_F (Weyl)")
+             for i, (x, y) in enumerate(zip(s_b, s))]
+    return rels
 
 
 CLAIMS.add(
     id="svd_facts.bf16_small_sigma_flush",
+    note_reports_flaw=True,
+    erratum="Nothing is flushed to zero in bfloat16 (float32's exponent range): A = [1e-9] rounds to 9.97e-10, and σ = 1e-9 beside σ₁ = 1 becomes rounding noise, not 0.",
     provenance=src2(_S42 + ", 缺陷3：数值不稳定",
                     "问题：病态矩阵（条件数大）下，小奇异值精度损失严重 ... 表现：σ_min < 10^-8 时，bfloat16下直接归零"),
-    stated=None,
-    recorded=Verdict.EMPIRICAL,
-    empirical=Empirical(
-        document_figure="σ_min < 1e-8 goes straight to zero in bfloat16",
-        measure=_measure_bf16_small_sigma,
-        agrees=_agrees_flush,
-        rule=("agree iff σ_min of the bfloat16-rounded matrix is 0 (<= n²·u64·σ1, the float64 SVD's own error) in at "
-              "least half the draws, both for σ1 = 1, σ_min = 1e-9 and for A = 1e-9·Q"),
-        expect_agreement=False,
-    ),
-    note=("Nothing is flushed: bfloat16 has float32's exponent range (smallest normal 2^-126 ≈ 1.2e-38), so "
-          "A = 1e-9·Q keeps σ_min ≈ 0.998e-9 (u = 2^-8 relative).  What is true is the first half, 'small σ lose "
-          "accuracy badly': rounding entries perturbs A by ≈ u‖A‖, so σ_min = 1e-9 next to σ1 = 1 comes out "
-          "≈ 1e-6 (median of 4 draws, n = 64) — 1000× too *large*, not zero; every σ below ≈ u·σ1 is noise.  The "
-          "threshold is relative (u·σ1 ≈ 4e-3·σ1), not an absolute 1e-8.  (torch has no bfloat16 SVD on the CPU; "
-          "the SVD here is float64 on the bfloat16 values, i.e. the best any bf16-stored matrix allows.)"),
+    stated=Form("if σ_min(A) < 1e-8, rounding A's entries to bfloat16 sends σ_min to 0", _flush_stated,
+                _flush_inputs, examples=[{"A": ArraySpec.of([[1e-9]])}]),
+    repaired=Form("rounding A's entries to bfloat16 moves every σ_i by at most u‖A‖_F (u = 2⁻⁸) and zeroes no nonzero "
+                  "entry above 2^-134: σ below ≈ u‖A‖_F are lost in rounding noise, not flushed",
+                  _flush_corrected, _flush_inputs),
+    repair="correction",
+    recorded=Verdict.MISSTATED,
+    tags=("math-only",),
+    note=("Decided as arithmetic on bfloat16's grid (matspec.formats: 8 significant bits, round to nearest even, "
+          "float32's exponent range with subnormals down to 2^-133), not measured: bfloat16(1e-9) = 9.968e-10, so "
+          "A = [1e-9] (or 1e-9·Q, every σ = 1e-9) keeps σ_min ≈ 1e-9.  What is true is the first half, 'small σ lose "
+          "accuracy badly': rounding the entries is a perturbation of size <= u‖A‖_F (u = 2⁻⁸ ≈ 3.9e-3), so every σ "
+          "below about u‖A‖_F is noise — σ_min = 1e-9 beside σ1 = 1 comes out near 1e-6 for a dense 64×64 A (measured "
+          "by an earlier version of this claim), 1000× too *large*, not zero.  The threshold is relative (u‖A‖), not "
+          "an absolute 1e-8.  (torch has no bfloat16 SVD on the CPU; the singular values here are the oracle's of the "
+          "exact bfloat16 values, the best any bfloat16-stored matrix allows.)"),
+)
+
+
+# ----------------------------------------------------------------------------------
+# Seed 002 §1.2 (symmetric matrices), §4.1 (eigendecomposition row), §4.2 (block SVD)
+# ----------------------------------------------------------------------------------
+
+_SYM_LAMBDAS = (-4.0, -2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 4.0)  # nonzero: msign(A) is defined
+
+
+def _sym_eig_inputs(positive: bool):
+    values = tuple(v for v in _SYM_LAMBDAS if v > 0) if positive else _SYM_LAMBDAS
+
+    def inputs(d: Domain):
+        @st.composite
+        def build(draw):
+            n = draw(dims(d, 1, 4))
+            lam = sorted(draw(st.lists(st.sampled_from(values), min_size=n, max_size=n)), reverse=True)
+            return {"Q": OrthogonalSpec(n, draw(SEEDS)), "L": diag_spec(n, n, lam)}
+
+        return build()
+
+    return inputs
+
+
+def _sym(ops, Q, L):
+    MQ = ops.mat(Q)
+    return ops.matmul(ops.matmul(MQ, ops.mat(L)), ops.transpose(MQ))  # A = QΛQᵀ, symmetric
+
+
+def _no_rotation_stated(ops, Q, L):
+    A = _sym(ops, Q, L)
+    return eq(ops.norm(ops.sub(ops.polar(A), ops.identity(L.n)), "fro"), 0,
+              "A = QΛQᵀ only stretches or compresses: its orthogonal polar factor msign(A) is I")
+
+
+def _no_rotation_pd(ops, Q, L):
+    A = _sym(ops, Q, L)
+    lam = ops.eigvalsh(A)
+    return [eq(ops.norm(ops.sub(ops.polar(A), ops.identity(L.n)), "fro"), 0, "msign(A) == I: A = I·P is a pure stretch"),
+            *[eq(x, Val.exact(v), f"λ_{i + 1}(A) == {v} (the stretch factor along the {i + 1}-th eigenvector)")
+              for i, (x, v) in enumerate(zip(lam, diag_of(L)))]]
+
+
+CLAIMS.add(
+    id="svd_facts.symmetric_no_rotation",
+    note_reports_flaw=True,
+    erratum="A negative eigenvalue flips its direction: msign(QΛQᵀ) = Q sign(Λ)Qᵀ ≠ I (−I₂ is a rotation by π); 'no rotation' needs A positive definite.",
+    expect=dict(BF16_UNSUPPORTED),
+    provenance=src2("1.2 核心公理与数学基础, 公理1：谱定理 (Spectral Theorem)",
+                    "几何意义：对称矩阵对应的线性变换只在特征方向上进行拉伸/压缩，无旋转。"),
+    stated=Form("a symmetric A = QΛQᵀ (nonsingular) acts by stretching/compressing along its eigenvectors, with no "
+                "rotation: msign(A) = I", _no_rotation_stated, _sym_eig_inputs(positive=False),
+                examples=[{"Q": OrthogonalSpec(2, 0), "L": diag_spec(2, 2, [-1.0, -1.0])}]),
+    repaired=Form("a symmetric positive definite A = QΛQᵀ is a pure stretch: msign(A) = I and A scales its i-th "
+                  "eigenvector by λ_i > 0", _no_rotation_pd, _sym_eig_inputs(positive=True)),
+    repair="hypothesis",
+    recorded=Verdict.CONDITIONAL,
+    note=("A = QΛQᵀ = (Q sign(Λ)Qᵀ)(Q|Λ|Qᵀ) is its polar decomposition: the stretch is Q|Λ|Qᵀ and the orthogonal "
+          "factor msign(A) = Q sign(Λ)Qᵀ is I only when every λ_i > 0.  A negative eigenvalue flips its eigenvector, "
+          "and two flips make a rotation: −I₂ is the rotation by π (diag(1, −1) is a reflection).  'Stretching and "
+          "compressing along the eigen-directions' is right for positive definite A, or with 'stretch by a negative "
+          "factor' allowed — then it is a statement about reflections and rotations by π, not 'no rotation'."),
+)
+
+
+_ROTATION = ArraySpec.of([[0.0, -1.0], [1.0, 0.0]])
+
+
+def _complex_eigs(ops, A):
+    lam = ops.eigvals(ops.mat(A))
+    im = max((Val(abs(z.im), z.rad) for z in lam), key=lambda v: v.mid)
+    return gt(im, 0, "some eigenvalue of the real matrix A has a nonzero imaginary part")
+
+
+def _complex_eig_inputs(d: Domain):
+    # a rotation-scaling block r·[[0.6, −0.8], [0.8, 0.6]] (eigenvalues r(0.6 ± 0.8i)) beside a real diagonal tail
+    @st.composite
+    def build(draw):
+        r = draw(st.sampled_from((0.5, 1.0, 2.0)))
+        tail = draw(st.lists(st.sampled_from((-1.0, 0.5, 3.0)), max_size=2))
+        n = 2 + len(tail)
+        rows = [[0.0] * n for _ in range(n)]
+        rows[0][0], rows[0][1], rows[1][0], rows[1][1] = 0.6 * r, -0.8 * r, 0.8 * r, 0.6 * r
+        for k, t in enumerate(tail):
+            rows[2 + k][2 + k] = t
+        return {"A": ArraySpec.of(rows)}
+
+    return build()
+
+
+CLAIMS.add(
+    id="svd_facts.real_matrix_complex_eigenvalues",
+    note_reports_flaw=False,
+    expect=dict(BF16_UNSUPPORTED),
+    provenance=src2("4.1 矩阵分解方法对比",
+                    "| Eigendecomposition | O(n³) | 机器精度 | ❌ | ❌ 仅限方阵 ❌ 实矩阵可能有复特征值 | ✅ 对称化处理 ✅ Schur分解 |"),
+    stated=Form("a real square matrix may have complex eigenvalues (witnesses: rotations, r·[[c, −s], [s, c]] with "
+                "s ≠ 0, beside real entries)", _complex_eigs, _complex_eig_inputs, examples=[{"A": _ROTATION}]),
+    recorded=Verdict.HOLDS,
+    note=("An existential statement, checked on witnesses: the rotation by π/2 has eigenvalues ±i, and "
+          "r·[[0.6, −0.8], [0.8, 0.6]] has r(0.6 ± 0.8i).  Its negation — 'every real square matrix has a real "
+          "eigendecomposition' — is seed 003's svd_facts.eigendecomposition_square (conditional)."),
+)
+
+
+def _stack(ops, A1, A2):
+    """[A1; A2] = E1·A1 + E2·A2 with exact selection matrices E1 = [I; 0], E2 = [0; I]."""
+    m1, m2 = A1.shape[0], A2.shape[0]
+    m = m1 + m2
+    E1 = ArraySpec.of([[1.0 if (i == j) else 0.0 for j in range(m1)] for i in range(m)])
+    E2 = ArraySpec.of([[1.0 if (i == j + m1) else 0.0 for j in range(m2)] for i in range(m)])
+    return ops.add(ops.matmul(ops.mat(E1), A1), ops.matmul(ops.mat(E2), A2))
+
+
+def _block_svd(ops, A1, A2):
+    M1, M2 = ops.mat(A1), ops.mat(A2)
+    # each block's SVD factor Σ_iV_iᵀ, up to the orthogonal U_i, is H_i = msign(A_i)ᵀA_i = V_iΣ_iV_iᵀ
+    H1 = ops.matmul(ops.transpose(ops.polar(M1)), M1)
+    H2 = ops.matmul(ops.transpose(ops.polar(M2)), M2)
+    s = ops.svdvals(_stack(ops, M1, M2))
+    s_merged = ops.svdvals(_stack(ops, H1, H2))
+    return [eq(x, y, f"σ_{i + 1}([A1; A2]) == σ_{i + 1}([Σ1V1ᵀ; Σ2V2ᵀ]) (merged from the blocks' SVDs)")
+            for i, (x, y) in enumerate(zip(s, s_merged))]
+
+
+def _block_inputs(d: Domain):
+    dd = Domain(max_dim=min(d.max_dim, 4), log10_scale=(-2, 2), max_log10_kappa=3)
+
+    @st.composite
+    def build(draw):
+        n = draw(dims(dd, 1, 3))
+        # tall blocks of full column rank: each block's polar factor is then determined
+        A1 = draw(matrices(dd, m=draw(st.integers(n, 4)), n=n, full_rank=True))
+        A2 = draw(matrices(dd, m=draw(st.integers(n, 4)), n=n, full_rank=True))
+        return {"A1": A1, "A2": A2}
+
+    return build()
+
+
+CLAIMS.add(
+    id="svd_facts.blockwise_svd_merge",
+    note_reports_flaw=False,
+    expect=dict(BF16_UNSUPPORTED),
+    provenance=src2(_S42 + ", 优化2：分块SVD（分布式计算）",
+                    "将矩阵分块，并行计算每块的SVD；用递归合并（类似归并排序）得到全局SVD"),
+    stated=Form("the SVD of a row-blocked A = [A1; A2] is recovered from the blocks' SVDs A_i = U_iΣ_iV_iᵀ: "
+                "σ(A) = σ([Σ1V1ᵀ; Σ2V2ᵀ]) (one small SVD merges two; recursively, a tree of them)",
+                _block_svd, _block_inputs),
+    recorded=Verdict.HOLDS,
+    note=("[A1; A2] = diag(U1, U2)·[Σ1V1ᵀ; Σ2V2ᵀ] and diag(U1, U2) has orthonormal columns, so the stacked "
+          "Σ_iV_iᵀ (n×n each) have A's singular values and right singular vectors; A's left ones are diag(U1, U2) "
+          "times the merged SVD's.  Merging pairs recursively is the tree (TSQR-like) block SVD.  Σ_iV_iᵀ is taken "
+          "as H_i = msign(A_i)ᵀA_i = V_iΣ_iV_iᵀ (the op set returns polar factors, not U_i): the same up to the "
+          "orthogonal V_i, which does not change the singular values."),
 )

@@ -14,7 +14,7 @@ import random
 
 from hypothesis import strategies as st
 
-from matspec.catalogue._common import NO_BF16_LINALG, Registry, src
+from matspec.catalogue._common import NO_BF16_LINALG, Registry, src, src2
 from matspec.catalogue.schatten import INF, SIGMAS, diag_of, diag_spec, lp, pname, udv
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
@@ -56,9 +56,12 @@ def _invariance(ops, A, U, V):
 
 CLAIMS.add(
     id="unitarily_invariant.invariance",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("6.1 Definition and Characterization",
                    "‖UAV‖ = ‖A‖ for all unitary U, V … Examples: Frobenius, Spectral, Nuclear, Ky Fan k, Schatten p"),
+    also=(src2("1.3 设计哲学", "数值稳定性：优先使用正交变换（保持范数不变）(read in the 2-norm family: Frobenius, spectral)"),
+          src2("2.2 Eckart-Young定理证明, 步骤1：利用正交变换不变性", "‖M − X‖_F = ‖Uᵀ(M − X)V‖_F")),
     stated=Form("‖UAV‖ = ‖A‖ for orthogonal U, V: Frobenius, spectral, nuclear, every Ky Fan k, Schatten p",
                 _invariance, _invariance_inputs),
     recorded=Verdict.HOLDS,
@@ -91,6 +94,7 @@ def _not_invariant(ops, U):
 
 CLAIMS.add(
     id="unitarily_invariant.not_invariant_1_inf_max",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("6.1 Definition and Characterization",
                    "Non-unitarily-invariant norms: Matrix 1-norm ‖A‖₁ (depends on column structure); Matrix ∞-norm "
@@ -168,6 +172,7 @@ def _gauge_examples(ops, x, y, shrunk, c, perm_seed):
 
 CLAIMS.add(
     id="unitarily_invariant.gauge_examples_are_symmetric_gauges",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("6.1 Definition and Characterization",
                    "g is a symmetric gauge function - a norm on R^r that is: 1. A norm … 2. Symmetric … 3. Monotone … "
@@ -211,6 +216,7 @@ def _von_neumann(ops, A, B, U, V):
 
 CLAIMS.add(
     id="unitarily_invariant.von_neumann_gauge_of_sigma_is_ui_norm",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("6.1 Definition and Characterization",
                    "Von Neumann's characterization. A norm is unitarily invariant if and only if it is a symmetric gauge "
@@ -290,6 +296,8 @@ def _fan_weak(ops, U1, Da, V1, U2, Db, V2):
 
 CLAIMS.add(
     id="unitarily_invariant.fan_dominance",
+    note_reports_flaw=True,
+    erratum="With majorization's equal sums the 'only if' fails (diag(1, 0) vs diag(2, 0)): weak majorization is the condition.",
     expect=dict(NO_BF16_LINALG),
     provenance=src("6.2 Fan Dominance and Majorization",
                    "‖A‖ ≤ ‖B‖ for ALL unitarily invariant norms if and only if σ(B) majorizes σ(A): "
@@ -335,6 +343,7 @@ def _weyl(ops, A, E):
 
 CLAIMS.add(
     id="unitarily_invariant.weyl_singular_values",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("6.3 Weyl's Inequality (Preview of Perturbation Theory)",
                    "If A, E ∈ R^{m×n}, then for all i: |σ_i(A + E) − σ_i(A)| ≤ σ1(E) = ‖E‖₂"),
@@ -390,6 +399,7 @@ def _mirsky(ops, A, k, B, Z, W):
 
 CLAIMS.add(
     id="unitarily_invariant.mirsky_best_rank_k",
+    note_reports_flaw=False,
     expect=dict(NO_BF16_LINALG),
     provenance=src("6.4 The Role in Optimization",
                    "The Mirsky theorem states that for unitarily invariant norms, the best rank-k approximation (in ANY "
