@@ -5,8 +5,8 @@ from __future__ import annotations
 from matspec.implementations.base import Domain, Mat, OpSet, OracleRefused, Unsupported  # noqa: F401
 
 
-TORCH_IDS = ("torch-cpu-float64", "torch-cpu-float32", "torch-cpu-bfloat16",
-             "torch-cuda-float32", "torch-cuda-tf32", "torch-cuda-bfloat16")
+TORCH_IDS = ("torch-cpu-float64", "torch-cpu-float32", "torch-cpu-bfloat16", "torch-cpu-float16",
+             "torch-cuda-float32", "torch-cuda-tf32", "torch-cuda-bfloat16", "torch-cuda-float16")
 
 
 def _torch_backends() -> list[OpSet]:

@@ -524,7 +524,7 @@ def bauer_fike_cvals(A64: np.ndarray, w64: np.ndarray, V64: np.ndarray, a_err: f
 # not depend on the library, only on its unit roundoff u.
 
 _COND_ORD = {"2": 2, "1": 1, "inf": np.inf, "fro": "fro"}
-SIGNIFICAND_BITS = {"float64": 53, "float32": 24, "bfloat16": 8}
+SIGNIFICAND_BITS = {"float64": 53, "float32": 24, "bfloat16": 8, "float16": 11}
 
 
 def cond_undecided(v: float) -> Val:

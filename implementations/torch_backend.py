@@ -1,5 +1,5 @@
-"""torch backends (CPU float64/float32/bfloat16; CUDA float32, float32 with TF32 matmuls,
-bfloat16): ``torch`` / ``torch.linalg`` as the implementation under test.
+"""torch backends (CPU float64/float32/bfloat16/float16; CUDA float32, float32 with TF32 matmuls,
+bfloat16, float16): ``torch`` / ``torch.linalg`` as the implementation under test.
 
 Same op semantics and the same error-radius derivations as
 :mod:`matspec.implementations.numpy_backend` (read that module for each bound's
@@ -69,7 +69,8 @@ U64 = 2.0 ** -53
 U32 = 2.0 ** -24
 UTF32 = 2.0 ** -11  # TF32: 10 explicit mantissa bits
 
-_DTYPES = {"float64": torch.float64, "float32": torch.float32, "bfloat16": torch.bfloat16}
+_DTYPES = {"float64": torch.float64, "float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+_LOW = ("bfloat16", "float16")  # 16-bit formats: accumulate wider on CPU (float32 opmath), conservatively not on CUDA
 
 # torch's own words for "this op has no kernel for this dtype": only these become
 # Unsupported; any other exception stays an error (a kernel that raises fails, never passes).
@@ -104,7 +105,7 @@ def check_tensor(X, name: str = "A") -> torch.Tensor:
     if X.numel() == 0:
         raise InputError(f"{name} is empty (shape {tuple(X.shape)})")
     if X.dtype not in _DTYPES.values():
-        raise InputError(f"{name} must be float64, float32 or bfloat16, got {X.dtype}")
+        raise InputError(f"{name} must be float64, float32, bfloat16 or float16, got {X.dtype}")
     if not bool(torch.isfinite(X).all()):
         raise InputError(f"{name} contains NaN or Inf")
     return X
@@ -128,7 +129,8 @@ class TorchOps(OpSet):
         self.tf32 = tf32
         self.id = f"torch-{device}-{'tf32' if tf32 else dtype}"
         self.u = unit_roundoff(dtype)
-        if dtype == "bfloat16":
+        if dtype in _LOW:
+            # CPU: ATen's opmath for BFloat16 and Half is float (tests pin it for both formats)
             self.acc_u = U32 if device == "cpu" else self.u
         else:
             self.acc_u = self.u
@@ -150,7 +152,7 @@ class TorchOps(OpSet):
         |ĉ − c̃| ≤ u|c̃|)."""
         if self.tf32:
             return gamma(k + 2, UTF32)
-        if self.dtype == "bfloat16" and self.device.type == "cuda":
+        if self.dtype in _LOW and self.device.type == "cuda":
             # reduced-precision split-K: at most k roundings in float32 and k + 1 in
             # bfloat16 on any path; u₃₂ < u so γ_{2k+1}(u) covers both
             return gamma(2 * k + 1, self.u)
@@ -177,9 +179,13 @@ class TorchOps(OpSet):
         # As NumPy's (see numpy_backend.domain): squares of entries must stay normal.
         # bfloat16 has float32's exponent range, and its reductions accumulate in float32
         # (CPU) — the float32 window 1e±15 applies.
+        # float16's exponent is narrow (normal 6.1e-5 … 65504): squares of entries stay normal for
+        # |a| in [8e-3, 256], and sums of up to 16² of them below 65504 — the window 1e±2.
         heavy = profile == "large"  # larger matrices only in the "large" profile
         if self.dtype == "float64":
             return Domain(max_dim=32 if heavy else 16, log10_scale=(-150, 150))
+        if self.dtype == "float16":
+            return Domain(max_dim=32 if heavy else 16, log10_scale=(-2, 2))
         return Domain(max_dim=32 if heavy else 16, log10_scale=(-15, 15))
 
     # -- materialisation ----------------------------------------------------------
@@ -645,7 +651,8 @@ class TorchOps(OpSet):
 
 def torch_backends() -> list[TorchOps]:
     """The torch op sets this machine can run: CPU always, CUDA when torch sees a GPU."""
-    out = [TorchOps("float64"), TorchOps("float32"), TorchOps("bfloat16")]
+    out = [TorchOps("float64"), TorchOps("float32"), TorchOps("bfloat16"), TorchOps("float16")]
     if torch.cuda.is_available():
-        out += [TorchOps("float32", "cuda"), TorchOps("float32", "cuda", tf32=True), TorchOps("bfloat16", "cuda")]
+        out += [TorchOps("float32", "cuda"), TorchOps("float32", "cuda", tf32=True), TorchOps("bfloat16", "cuda"),
+                TorchOps("float16", "cuda")]
     return out

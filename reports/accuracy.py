@@ -26,7 +26,7 @@ import mpmath
 import numpy as np
 
 from matspec.implementations.base import OracleRefused, Unsupported
-from matspec.inputs import MatrixSpec, input_to_json
+from matspec.inputs import InputError, MatrixSpec, input_to_json
 
 # κ buckets [10^lo, 10^hi): up to 1e16, i.e. beyond 1/u for float64 (and far beyond for float32 /
 # bfloat16, where the bound becomes infinite and the cell is reported as undecided, never passed).
@@ -217,6 +217,16 @@ def accuracy_sweep(backends, oracle, *, seed: int = 0, examples: int = DEFAULT_E
                         if exact[op] is None:
                             cell["undecided"] += 1
                             continue
+                        if bA is None and not in_dom:
+                            # outside the declared domain the input may not even be representable
+                            # (float16 at 1e12 or 1e-30): not a kernel's failure, not judged either
+                            try:
+                                with np.errstate(all="ignore"):
+                                    bA, bb = be.mat(spec), be.mat(rhs)
+                            except InputError as exc:
+                                cell["unrepresentable"] = str(exc)
+                                cell["undecided"] += 1
+                                continue
                         try:
                             # an overflow at 1e30 in float32 is a result to measure, not a warning to print
                             with np.errstate(all="ignore"):
@@ -266,6 +276,8 @@ def _cell_json(op, be, u, n, bi, c, examples) -> dict:
             "out_of_domain": 0, "err_u_out_of_domain": None}
     if c["unsupported"] is not None and not c["samples"]:
         return {**base, "status": "unsupported", "message": c["unsupported"]}
+    if c.get("unrepresentable"):
+        base["message"] = f"inputs outside the declared domain not representable ({c['unrepresentable']}): not judged"
     if c["errors"]:
         # raising is a failure of the kernel, shown as such (never folded into the statistics)
         base["message"] = f"{len(c['errors'])} example(s) raised: {c['errors'][0]}"

@@ -26,9 +26,10 @@ from matspec.values import Val  # noqa: E402
 
 NORMS = [("1", None, None), ("2", None, None), ("inf", None, None), ("fro", None, None), ("nuc", None, None),
          ("max", None, None), ("schatten", 3, None), ("schatten", 1.5, None), ("kyfan", None, 1)]
-# Norms torch computes without an SVD: the only ones bfloat16 has on CPU.
+# Norms torch computes without an SVD: the only ones bfloat16 and float16 have on CPU.
 ENTRYWISE_NORMS = {"1", "inf", "fro", "max"}
-CPU_DTYPES = ["float64", "float32", "bfloat16"]
+LOW = ("bfloat16", "float16")
+CPU_DTYPES = ["float64", "float32", "bfloat16", "float16"]
 CUDA = [("float32", False), ("float32", True), ("bfloat16", False)]
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA not available to torch")
 
@@ -68,7 +69,7 @@ def _try(ops, fn):
     try:
         return fn()
     except Unsupported as exc:
-        assert ops.dtype == "bfloat16", f"{ops.id} unexpectedly unsupported: {exc}"
+        assert ops.dtype in LOW, f"{ops.id} unexpectedly unsupported: {exc}"
         return None
 
 
@@ -201,17 +202,17 @@ def test_radii_are_not_vacuous():
     percent at n = 16 is what the model allows)."""
     rng = np.random.default_rng(0)
     X = rng.standard_normal((16, 16))
-    for dtype, frac in (("float64", 1e-12), ("float32", 1e-3), ("bfloat16", 0.1)):
+    for dtype, frac in (("float64", 1e-12), ("float32", 1e-3), ("bfloat16", 0.1), ("float16", 0.02)):
         ops = TorchOps(dtype)
         A = ops.mat(X)
         for kind, p, k in NORMS:
-            if dtype == "bfloat16" and kind not in ENTRYWISE_NORMS:
+            if dtype in LOW and kind not in ENTRYWISE_NORMS:
                 continue
             v = ops.norm(A, kind, p=p, k=k)
             assert v.rad < frac * v.mid, f"{dtype} {kind} radius {v.rad} vs value {v.mid}"
         C = ops.matmul(A, A)
         assert C.err < frac * float(np.linalg.norm(X @ X))
-        if dtype != "bfloat16":
+        if dtype not in LOW:
             _assert_solve_radius_tight(ops, A, frac)
 
 
@@ -250,6 +251,23 @@ def test_cpu_bfloat16_accumulates_in_float32():
     assert float(torch.linalg.matrix_norm(w[:, None], "fro")) == float(torch.tensor(1.25 ** 0.5, dtype=bf))
 
 
+def test_cpu_float16_accumulates_in_float32():
+    """The same measurement for float16 (acc_u = 2⁻²⁴ on CPU): 1 + 2048·2⁻¹² = 1.5.  In float16
+    1 + 2⁻¹² rounds to 1 (u = 2⁻¹¹), so float16 accumulation would give 1."""
+    h = torch.float16
+    v = torch.full((2049,), 2.0 ** -12, dtype=h)
+    v[0] = 1.0
+    ones = torch.ones(2049, dtype=h)
+    assert float(torch.tensor(1.0, dtype=h) + torch.tensor(2.0 ** -12, dtype=h)) == 1.0
+    assert float(v.sum()) == 1.5
+    assert float(v[None, :] @ ones[:, None]) == 1.5
+    big = v[None, :].repeat(64, 1) @ ones[:, None].repeat(1, 64)  # blocked GEMM path
+    assert float(big[5, 7]) == 1.5
+    assert float(torch.sum(v * ones)) == 1.5
+    assert float(torch.linalg.matrix_norm(v[:, None], 1)) == 1.5
+    assert float(torch.linalg.matrix_norm(v[None, :], math.inf)) == 1.5
+
+
 # Ops torch 2.13 has no CPU bfloat16 kernel for (found by calling them: "linalg_svd_cpu" /
 # "linalg_eigh_cpu" not implemented for 'BFloat16', "Low precision dtypes not supported").
 BF16_UNSUPPORTED = {
@@ -276,13 +294,14 @@ BF16_UNSUPPORTED = {
 
 
 @pytest.mark.parametrize("op", sorted(BF16_UNSUPPORTED))
-def test_bfloat16_cpu_unsupported_ops_are_reported_not_upcast(op):
-    ops = TorchOps("bfloat16")
+@pytest.mark.parametrize("dtype", LOW)
+def test_16bit_cpu_unsupported_ops_are_reported_not_upcast(op, dtype):
+    ops = TorchOps(dtype)
     A = ops.mat(np.eye(3) + 0.25)
     with pytest.raises(Unsupported) as info:
         BF16_UNSUPPORTED[op](ops, A)
-    assert info.value.opset == "torch-cpu-bfloat16"
-    assert any(t in info.value.reason for t in ("BFloat16", "Low precision", "types other than float and double"))
+    assert info.value.opset == f"torch-cpu-{dtype}"
+    assert any(t in info.value.reason for t in ("BFloat16", "Half", "Low precision", "types other than float and double"))
     # the same op in float32 answers: the refusal is the dtype's, not a broken op
     f32 = TorchOps("float32")
     BF16_UNSUPPORTED[op](f32, f32.mat(np.eye(3) + 0.25))
@@ -314,7 +333,7 @@ def test_bfloat16_materialisation_adds_the_rounding_error():
 def test_backend_rejects_bad_input():
     ops = TorchOps("float32")
     for bad, msg in [(torch.ones(3), "2-D"), (torch.ones(2, 0), "empty"), (torch.tensor([[float("nan")]]), "NaN"),
-                     (torch.ones(2, 2, dtype=torch.int64), "float64, float32 or bfloat16"), ([[1.0]], "cannot materialise"),
+                     (torch.ones(2, 2, dtype=torch.int64), "float64, float32, bfloat16 or float16"), ([[1.0]], "cannot materialise"),
                      (np.ones((2, 2), dtype=int), "float64 or float32")]:
         with pytest.raises(InputError, match=msg):
             ops.mat(bad)
@@ -322,8 +341,10 @@ def test_backend_rejects_bad_input():
         TorchOps("bfloat16").mat(np.array([[1e39]]))
     with pytest.raises(InputError, match="shape mismatch"):
         ops.matmul(ops.mat(np.eye(3)), ops.mat(np.ones((2, 2))))
-    with pytest.raises(ValueError, match="supports float64, float32, bfloat16"):
-        TorchOps("float16")
+    with pytest.raises(InputError, match="does not fit in float16"):
+        TorchOps("float16").mat(np.array([[1e5]]))
+    with pytest.raises(ValueError, match="supports float64, float32, bfloat16, float16"):
+        TorchOps("float8")
     with pytest.raises(ValueError, match="TF32"):
         TorchOps("float32", "cpu", tf32=True)
 
@@ -460,17 +481,19 @@ def test_cpu_cond_lstsq_tikhonov_power_hippo_within_radius_of_oracle(oracle, dty
     d = Domain(max_dim=5, log10_scale=(lo // 2, hi // 2))
     A = ops.mat(ops.mat(data.draw(any_matrix(d))).data)
     b = ops.mat(ops.mat(data.draw(matrices(d, m=A.m, n=data.draw(st.integers(1, 2))))).data)
-    check_new_ops(ops, oracle, A, b, allow_unsupported=dtype == "bfloat16")
+    check_new_ops(ops, oracle, A, b, allow_unsupported=dtype in LOW)
 
 
-def test_bfloat16_power_norm_and_hippo_are_supported_and_decided(oracle):
-    """bfloat16 has matmul and sqrt on the CPU: power iteration and the HiPPO construction run in
-    bfloat16 (never upcast) and a few steps stay decided under the bfloat16 bound."""
-    ops = TorchOps("bfloat16")
+@pytest.mark.parametrize("dtype", LOW)
+def test_16bit_power_norm_and_hippo_are_supported_and_decided(oracle, dtype):
+    """bfloat16 and float16 have matmul and sqrt on the CPU: power iteration and the HiPPO
+    construction run in the 16-bit format (never upcast) and a few steps stay decided under
+    its bound."""
+    ops = TorchOps(dtype)
     rng = np.random.default_rng(5)
     A, b = ops.mat(rng.standard_normal((4, 3))), ops.mat(rng.standard_normal((4, 1)))
     assert ops.power_norm(A, 2).is_finite()
-    assert ops.hippo_legs(8)[0].data.dtype == torch.bfloat16
+    assert ops.hippo_legs(8)[0].data.dtype == ops.tdtype
     assert check_new_ops(ops, oracle, A, b, allow_unsupported=True) >= 3
 
 
