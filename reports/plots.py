@@ -263,3 +263,59 @@ def mclip_version_errors(data: dict | None) -> bytes | None:
                  f"n = {data['n']}, {len(data['seeds'])} matrices", fontsize=9)
     fig.tight_layout()
     return _png(fig)
+
+
+def accuracy_at_size(section: dict | None) -> bytes | None:
+    """Measured error / u against n on log-log axes, one panel per op, one colour per backend, with the
+    lines c·n (worst-case γ_n growth) and c·√n (random rounding) through the panel's smallest-n points,
+    so the two behaviours can be told apart; the legend gives each series' fitted slope.  Only
+    ``measured`` figures are drawn (matspec.reports.atsize): bounded or unjudged cells have no point."""
+    if not section or not section.get("series"):
+        return None
+    ops = [o["id"] for o in section["ops"]]
+    labels = {o["id"]: o["label"] for o in section["ops"]}
+    backends = [b["id"] for b in section["backends"]]
+    cols = min(3, len(ops))
+    rows = math.ceil(len(ops) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.4 * cols, 3.4 * rows), squeeze=False)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    markers = "osD^vx+*"
+    sizes = [n for n in section["sizes"]]
+    for k, op in enumerate(ops):
+        ax = axes[k // cols][k % cols]
+        drawn = []
+        for j, be in enumerate(backends):
+            s = next((x for x in section["series"] if x["op"] == op and x["backend"] == be), None)
+            pts = [(n, e) for n, e in (s or {}).get("points", [])
+                   if isinstance(e, (int, float)) and 0 < e < math.inf]  # "inf" (a NaN result) has no place on it
+            if not pts:
+                continue
+            slope = s.get("slope")
+            lbl = f"{be} (slope {slope:.2f})" if isinstance(slope, (int, float)) else f"{be} (no slope)"
+            if s.get("flag"):
+                lbl += " ⚠"
+            ax.plot([n for n, _ in pts], [e for _, e in pts], marker=markers[j % len(markers)], ms=4, lw=1,
+                    color=colours[j % len(colours)], label=lbl)
+            drawn += pts
+        if drawn:
+            n0 = min(n for n, _ in drawn)
+            y0 = math.exp(np.mean([math.log(e) for n, e in drawn if n == n0]))
+            xs = np.array([min(sizes), max(sizes)], dtype=float)
+            ax.plot(xs, y0 * xs / n0, color="black", lw=0.9, ls="--", label="∝ n (worst-case γ_n)")
+            ax.plot(xs, y0 * np.sqrt(xs / n0), color="grey", lw=0.9, ls=":", label="∝ √n")
+        else:
+            ax.text(0.5, 0.5, "no measured figure", ha="center", va="center", transform=ax.transAxes, fontsize=8)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(labels[op], fontsize=9)
+        ax.set_xlabel("n (n×n input, κ₂ = 10²)", fontsize=8)
+        ax.set_ylabel("error / (u · scale)", fontsize=8)
+        ax.tick_params(labelsize=7)
+        if drawn:
+            ax.legend(fontsize=6)
+    for k in range(len(ops), rows * cols):
+        axes[k // cols][k % cols].axis("off")
+    fig.suptitle("Error growth with n per backend (measured figures only; dashed: ∝ n, dotted: ∝ √n; "
+                 "⚠: fitted slope above 1)", fontsize=9)
+    fig.tight_layout()
+    return _png(fig)

@@ -11,12 +11,20 @@ def test_run_writes_reports_and_replay_reproduces(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", "--claim", CID, "--claim", "frobenius.ge_spectral", "--profile", "smoke", "--out", str(out)]) == 0
     doc = json.loads((out / "claims.json").read_text())
-    assert doc["schema_version"] == "1.1" and doc["summary"]["claims"] == 2
+    assert doc["schema_version"] == "1.2" and doc["summary"]["claims"] == 2
     entry = next(c for c in doc["claims"] if c["id"] == CID)
     assert entry["computed_verdict"] == "misstated" and entry["agrees"]
     assert entry["provenance"]["seed"] == "004_22c25d75eff01b16.txt"
     md = (out / "claims.md").read_text()
     assert CID in md and "misstated" in md
+    # errata.md: the misstated claim, quoted, with what is wrong, its counterexample's entries, the correction
+    # and the replay command; the claim that holds is not an erratum
+    errata = (out / "errata.md").read_text()
+    assert f"`{CID}`" in errata and "frobenius.ge_spectral" not in errata
+    for part in ("## 004_22c25d75eff01b16.txt", "### § 2.1 Abstract Norm Definition", "(line 118)",
+                 "**What is wrong:**", "**Counterexample:** `n=2`", "**Corrected:**",
+                 f"**Replay:** `matspec replay {CID} "):
+        assert part in errata, part
     # every known backend is accounted for: in the run (with outcome counts) or listed as absent
     from matspec.implementations import TORCH_IDS
 

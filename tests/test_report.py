@@ -3,6 +3,7 @@ and a headless-browser render check (skipped where no Chromium is installed)."""
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import math
 import shutil
@@ -54,7 +55,7 @@ def test_report_files_validate_and_show_claims(report, claims_json):
     run_entry = json.loads(claims_json.read_text())["claims"][0]
     on_disk = json.loads(paths["json"].read_text())
     H.check_report(on_disk)  # jsonschema where installed (the test extra), else the hand check
-    assert on_disk["schema"] == "report/1.1"
+    assert on_disk["schema"] == "report/1.3" and on_disk["accuracy_at_size"] is None  # no --sizes
     cells = on_disk["accuracy"]["cells"]
     # every op × backend × n × bucket has a cell
     assert len(cells) == len(OPS) * 2 * 1 * 2
@@ -198,6 +199,8 @@ def test_schema_doc_names_every_required_key():
     for m in ("ns_runs", "mclip_versions"):
         keys |= set(schema["properties"]["measurements"]["properties"][m]["required"])
     keys |= set(schema["properties"]["accuracy"]["properties"]["cells"]["items"]["properties"]["samples"]["items"]["required"])
+    keys |= set(schema["properties"]["summary"]["required"]) | set(schema["properties"]["errata"]["required"])
+    keys |= set(schema["properties"]["errata"]["properties"]["entries"]["items"]["required"])
     assert H.SCHEMA in doc
     assert not [k for k in sorted(keys) if f'"{k}"' not in doc]
 
@@ -255,6 +258,56 @@ def test_index_html_renders_in_headless_chromium(report, tmp_path):
     shot = tmp_path / "index.png"  # screenshot kept in tmp only, never in the tree
     subprocess.run(base + ["--window-size=1400,2400", f"--screenshot={shot}", url], capture_output=True, timeout=60)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_report_leads_with_summary_then_errata_and_navigates(report):
+    """index.html: the summary first, then the errata, then accuracy tables and plots, then the claims; a
+    navigation bar links every section; report.md leads the same way."""
+    import re
+
+    rep, paths = report
+    page = paths["html"].read_text()
+    order = [page.index(f'<section id="{sid}"') for sid in ("summary", "errata", "accuracy", "plots", "claims")]
+    assert order == sorted(order), "sections out of order"
+    nav = page.split('<nav id="nav">', 1)[1].split("</nav>", 1)[0]
+    assert nav.index("#summary") < nav.index("#errata") < nav.index("#accuracy") < nav.index("#plots") < nav.index("#claims")
+    for target in re.findall(r'href="#([^"]+)"', nav):
+        assert f'id="{target}"' in page, f"navigation link #{target} has no target"
+    assert page.index('<nav id="nav">') < order[0] and page.index('id="claim-filter"') > order[-1]
+    # the summary's facts come from report.json, and the run's one misstated claim is the one erratum
+    sm, er = rep["summary"], rep["errata"]
+    assert sm["claims_checked"] == 1 and sm["errata"] == 1 and sm["errata_by_document"] == {"004_22c25d75eff01b16.txt": 1}
+    (e,) = er["entries"]
+    assert e["id"] == CID and e["verdict"] == "misstated" and e["wrong"] and e["corrected"] and e["replay"]
+    assert e["counterexample"] == "n=2" and e["line"] == 118 and e["section"] == "2.1 Abstract Norm Definition"
+    body = page[order[1]:order[2]]
+    assert CID in body and "What is wrong:" in body and "Replay:" in body and e["wrong"][:40] in body
+    assert sm["backend_violations"] == [] and sm["kernels_validated"] == []
+    md = paths["md"].read_text()
+    assert md.index("## Summary") < md.index("## Errata") < md.index("## Accuracy") < md.index("## Claims and errata")
+
+
+def test_summary_lists_validated_kernels_found_beside_the_report(tmp_path):
+    (tmp_path / "k1").mkdir()
+    (tmp_path / "k1" / "validate.json").write_text(json.dumps({"op": "msign", "kernel": "my.py:ns", "verdict": "fail",
+                                                              "contract": "exact", "dtype": "float32",
+                                                              "framework": "numpy"}))
+    (tmp_path / "validate.json").write_text("not json")  # unreadable: skipped, not a crash
+    (k,) = H.find_kernel_validations(tmp_path)
+    assert (k["op"], k["kernel"], k["verdict"]) == ("msign", "my.py:ns", "fail")
+
+
+@pytest.mark.skipif(not shutil.which("/usr/bin/chromium") and _chromium() is None,
+                    reason="no headless Chromium installed (/usr/bin/chromium)")
+def test_summary_is_visible_on_the_first_screen(report, tmp_path):
+    _, paths = report
+    exe = _chromium() or "/usr/bin/chromium"
+    base = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000",
+            f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,800"]
+    dom = subprocess.run(base + ["--dump-dom", paths["html"].resolve().as_uri()], capture_output=True, text=True,
+                         timeout=60).stdout
+    flag = dom.split('data-summary-first-screen="', 1)[1].split('"', 1)[0]
+    assert flag == "yes", f"summary not on the first screen of a 1280×800 window: {flag}"
 
 
 def test_scale_varies_is_recorded_and_errors_stay_in_units_of_u():
@@ -348,3 +401,22 @@ def test_run_exits_nonzero_when_an_accuracy_cell_exceeds_its_bound(tmp_path, mon
     assert main(argv + [str(tmp_path / "skip"), "--no-report"]) == 0  # no sweep: the claims decide
     monkeypatch.setattr(impl, "default_backends", lambda: [NumpyOps("float64")])
     assert main(argv + [str(tmp_path / "good")]) == 0
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch not installed")
+def test_inputs_a_format_cannot_hold_are_undecided_not_a_kernel_error():
+    """float16 holds 6e-8 … 65504: an input at scale 1e12 cannot even be materialised.  Outside the
+    declared domain that is 'not judged' with the reason; inside it (scale 1) a raising op is still
+    an error (the "raises" planted backend above)."""
+    from matspec.implementations.torch_backend import TorchOps
+    from matspec.reports.accuracy import _draw_spec
+
+    be = TorchOps("float16")
+    scales = [_draw_spec(0, b, 4, 0).log10_scale for b in (0, 2, 4)]
+    acc = accuracy_sweep([be], OracleOps(), seed=0, ops=("norm_fro",), sizes=(4,), buckets=(0, 2, 4), examples=1)
+    by_scale = {s: c for s, c in zip(scales, acc["cells"])}
+    assert 0 in by_scale and by_scale[0]["status"] == "ok"
+    # 1e30 overflows float16 when materialised: not representable, not judged, not an error
+    assert by_scale[30]["status"] == "undecided" and "not representable" in by_scale[30]["message"]
+    # 1e-30 flushes to zero: materialised and measured, shown outside the domain, never judged
+    assert by_scale[-30]["status"] == "undecided" and by_scale[-30]["out_of_domain"] == 1
