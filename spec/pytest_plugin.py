@@ -68,3 +68,33 @@ def matspec_validate(request):
         return rep
 
     return run
+
+
+@pytest.fixture
+def matspec_compare(request):
+    """``matspec_compare(op, {name: kernel, …}, **options)``: several kernels on identical inputs
+    (:func:`matspec.validate.compare.compare`; options as ``matspec compare``: contract, params,
+    examples, seed, shapes, batch, max_dim, timeout, …, and per-kernel settings through
+    :class:`~matspec.validate.compare.KernelEntry` values).  Fails the test listing every kernel
+    whose verdict is not ``pass`` unless it is named in ``expect_fail``; returns the report
+    (``.to_json()["kernels"]``)."""
+    from matspec.validate import UsageError
+    from matspec.validate.compare import KernelEntry, compare
+
+    def run(op, kernels, *, expect_fail=(), report_dir=None, **kw):
+        entries = [k if isinstance(k, KernelEntry) else KernelEntry(name, k) for name, k in kernels.items()]
+        for e, name in zip(entries, kernels):
+            e.name = name
+        try:
+            rep = compare(op, entries, **kw)
+        except UsageError as exc:
+            pytest.fail(f"matspec compare: {exc}", pytrace=False)
+        if report_dir is not None:
+            rep.write(report_dir)
+        bad = [k["name"] for k in rep.to_json()["kernels"] if k["verdict"] != "pass" and k["name"] not in expect_fail]
+        if bad:
+            pytest.fail("\n".join(rep.summary_lines() + [f"not passing: {', '.join(bad)}"]), pytrace=False)
+        return rep
+
+    return run
+

@@ -252,3 +252,12 @@ def muon_quintic_bf16_storage(G, compute="bfloat16"):
     if tall:
         X = X.mT
     return X.to(G.dtype)
+
+
+def slow_and_two_steps(G, compute=None):
+    """A planted competitor for `matspec compare`: 2 quintic steps instead of 5 (wrong) after a
+    pointless 20 ms wait (slower)."""
+    import time
+
+    time.sleep(0.02)
+    return _iterate(G, [MUON] * 2, compute)

@@ -30,6 +30,75 @@ def _scale_range(text: str) -> tuple[float, float]:
 
 
 def add_parser(sub) -> None:
+    """`matspec validate` and `matspec compare`."""
+    _add_validate(sub)
+    _add_compare(sub)
+
+
+def _add_compare(sub) -> None:
+    c = sub.add_parser("compare", help="several kernels on identical inputs, one report (exit 0 all pass, 1 some fail, 2 usage)",
+                       description="Validate several kernels on the same inputs (gallery, sweeps, drawn specs, shapes) and "
+                                   "write compare.json / compare.md / compare.html side by side.")
+    c.add_argument("--op", required=True, choices=OPS)
+    c.add_argument("--kernel", action="append", default=[], metavar="NAME=REF",
+                   help="a kernel (module:function or file.py:function), optionally named; repeatable")
+    c.add_argument("--kernels", default=None, metavar="FILE.toml",
+                   help="kernels with their own arguments, dtypes and declared schedules (docs/compare-schema.md)")
+    c.add_argument("--framework", choices=FRAMEWORKS, default="torch", help="for --kernel entries")
+    c.add_argument("--dtype", choices=DTYPES, default="float32", help="for --kernel entries")
+    c.add_argument("--compute-dtype", choices=COMPUTE_DTYPES, default=None, help="for --kernel entries")
+    c.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="op parameter (as for validate)")
+    c.add_argument("--contract", default="exact")
+    c.add_argument("--examples", type=nonneg_int, default=20, help="drawn inputs, the same for every kernel")
+    c.add_argument("--seed", type=seed, default=0)
+    c.add_argument("--timeout", type=positive_float, default=10.0)
+    c.add_argument("--warmup-timeout", type=positive_float, default=None)
+    c.add_argument("--max-dim", type=positive_int, default=DEFAULT_MAX_DIM)
+    c.add_argument("--shape", action="append", default=[], metavar="MxN|BxMxN")
+    c.add_argument("--batch", type=positive_int, default=1)
+    c.add_argument("--scale-range", type=_scale_range, default=None, metavar="LO,HI")
+    c.add_argument("--no-working-range", action="store_true", help="skip locating each kernel's working range")
+    c.add_argument("--report", default=None, help="report folder (default ./matspec-out/compare-OP/)")
+    c.set_defaults(fn=cmd_compare)
+
+
+def cmd_compare(args) -> int:
+    from matspec.fileio import OutputError, prepare_output_dir
+    from matspec.validate.compare import KernelEntry, compare, load_kernels
+
+    try:
+        out = Path(args.report) if args.report else Path("matspec-out") / f"compare-{args.op}"
+        try:
+            prepare_output_dir(out)
+        except OutputError as exc:
+            raise UsageError(f"--report: {exc}") from None
+        entries = load_kernels(args.kernels) if args.kernels else []
+        for text in args.kernel:
+            e = KernelEntry.parse(text)
+            e.framework, e.dtype, e.compute_dtype = args.framework, args.dtype, args.compute_dtype
+            entries.append(e)
+        if not entries:
+            raise UsageError("give kernels with --kernel NAME=REF (repeatable) or --kernels FILE.toml")
+        params = dict(parse_assignment(p, "--param") for p in args.param)
+        from tqdm import tqdm
+
+        with tqdm(desc=f"compare {args.op}", unit="input", file=sys.stderr, disable=None, leave=False) as bar:
+            rep = compare(args.op, entries, contract=args.contract, params=params, examples=args.examples,
+                          seed=args.seed, shapes=args.shape or None, batch=args.batch, max_dim=args.max_dim,
+                          timeout=args.timeout, warmup_timeout=args.warmup_timeout, scale_range=args.scale_range,
+                          locate_range=not args.no_working_range,
+                          progress=lambda label: (bar.set_postfix_str(label[:40]), bar.update(1)))
+    except UsageError as exc:
+        print(f"matspec compare: {exc}", file=sys.stderr)
+        return 2
+    paths = rep.write(out)
+    for line in rep.summary_lines():
+        print(line)
+    print(f"wrote {', '.join(str(p) for p in paths)}")
+    return 0 if all(k["verdict"] == "pass" for k in rep.to_json()["kernels"]) else 1
+
+
+def _add_validate(sub) -> None:
     v = sub.add_parser("validate", help="validate a third-party kernel against the oracle (exit 0 pass, 1 fail, 2 usage)",
                        description="Judge a kernel against the certified oracle on an adversarial gallery and drawn "
                                    "inputs, in an isolated worker process.  Exit status: 0 pass, 1 fail (or nothing "

@@ -637,6 +637,7 @@ class OpJudge:
             det["judged_sigma_over_sigma1"] = [float(min(s[i] for i in C) / s[0]), float(max(s[i] for i in C) / s[0])]
             fro_ = _fnum(ref["fro"])  # and what a Frobenius-normalising kernel saw: x = σ/‖A‖_F
             det["judged_x"] = [float(min(s[i] for i in C) / fro_), float(max(s[i] for i in C) / fro_)]
+            det["x_of_directions"] = [float(s[i] / fro_) for i in C]  # the transfer curve's abscissae
         det["reference_paths"] = len(paths)
         det["allowed_misalignment"] = math.sqrt(sum(r_["allowed"] ** 2 for r_ in table if r_["judged"]))
         shown = self._output_summary(ref, det)
@@ -827,6 +828,9 @@ class OpJudge:
             det["diag_range"] = [float(min(d)), float(max(d))]
             det["judged_sigma_over_sigma1"] = [float(s[C[-1]] / s[0]), float(s[C[0]] / s[0])]
             det["judged_x"] = [float(s[C[-1]] / sv.fro), float(s[C[0]] / sv.fro)]
+            # the transfer curve's abscissae, paired with the band values (ascending, as eigvalsh
+            # returns them: a cluster's values are not tied to one direction)
+            det["x_of_directions"] = sorted(float(s[i] / sv.fro) for i in C)
         det["reference_tier"] = tier_name(False, ref_err, slack)
         if oob > round_allow:
             return Judgement("fail", oob, round_allow, f"singular values of the output outside the band [{c.lo:g}, {c.hi:g}] "

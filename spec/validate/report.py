@@ -91,7 +91,9 @@ class ValidationReport:
 
     @property
     def inputs_evaluated(self) -> int:
-        return len(self.cases) + self.drawn["n"]
+        """Inputs the kernel was called on: gallery, drawn (shrinking included) and the working-range
+        probes — the denominator of the mutation / non-determinism counts, which see every call."""
+        return max(len(self.cases) + self.drawn["n"], self.v.findings.get("inputs_called", 0))
 
     def finding_lines(self) -> list[str]:
         f = self.findings()

@@ -62,6 +62,8 @@ class CaseResult:
     nondeterminism: Optional[dict] = None  # how two calls on the same input differed
     warnings: list = field(default_factory=list)
     reference_tier: str = ""  # what judged this case: the certified oracle or float64 a posteriori
+    shape: tuple = ()  # of the (first) input, batch dimension included
+    orthogonality_defect: Optional[float] = None  # msign / newton_schulz: ‖OᵀO − I‖_F on the small side
     input_sha256: str = ""  # of the exact arrays the kernel received (large inputs are defined by them)
 
     def to_json(self):
@@ -80,6 +82,17 @@ def _same_output(a: dict, b: dict) -> bool:
     if x is None or y is None:
         return x is None and y is None
     return bool(np.array_equal(x, y, equal_nan=True) and np.array_equal(np.signbit(x), np.signbit(y)))
+
+
+def _orthogonality_defect(Y) -> Optional[float]:
+    """‖OᵀO − I‖_F on O's small side (the largest over a batch): how far the output is from having
+    orthonormal rows or columns — what an orthogonaliser is for, whatever its contract."""
+    Y = np.asarray(Y, dtype=np.float64)
+    if Y.ndim < 2 or Y.size == 0 or not np.all(np.isfinite(Y)):
+        return None
+    G = Y @ np.swapaxes(Y, -1, -2) if Y.shape[-2] <= Y.shape[-1] else np.swapaxes(Y, -1, -2) @ Y
+    d = G - np.eye(G.shape[-1])
+    return float(np.max(np.sqrt(np.sum(d * d, axis=(-2, -1)))))
 
 
 def _output_difference(a: dict, b: dict) -> dict:
@@ -423,6 +436,7 @@ class Validator:
         """Mutation, leftover children and warnings of the calls; returns a failure reason
         (children left running; mutation under --input-mutation fail) or None."""
         names = arg_names(self.op)
+        self.findings["inputs_called"] = self.findings.get("inputs_called", 0) + 1  # gallery, drawn and range probes
         for c in calls:
             if c.mutation and res.mutation is None:
                 res.mutation = {names[int(i)]: m for i, m in c.mutation.items()}
@@ -495,6 +509,7 @@ class Validator:
                 res.seconds = time.perf_counter() - t0
                 return res
         res.kernel_seconds = min(c.seconds for c in calls)
+        res.shape = tuple(args64[0].shape)
         why = self._record_call_findings(res, calls)
         if warm is not None and not why:
             # the first call on this shape raised, the judged ones did not: a kernel that fails
@@ -503,6 +518,8 @@ class Validator:
                    f"{warm.message[len('kernel raised '):]}; later calls on the same input did not (stateful kernel)")
         want = self.judge_.out_shape(args64)
         ref_box: dict = {}
+        if self.op in ("msign", "newton_schulz") and calls[0].output and calls[0].output.get("values") is not None:
+            res.orthogonality_defect = _orthogonality_defect(calls[0].output["values"])
         state, j, reason = self._judge_output(ref_box, args64, calls[0].output, want)
         if len(calls) > 1 and not _same_output(calls[0].output, calls[1].output):
             res.nondeterminism = _output_difference(calls[0].output, calls[1].output)
