@@ -164,13 +164,25 @@ def inventory_seeds() -> list[str]:
     return sorted(f"{p.stem}.txt" for p in INVENTORY_DIR.glob("*.toml"))
 
 
+# A byte-identical copy of the documents the inventory was written against, shipped with the
+# catalogue so that completeness is checked wherever matspec is checked out (a CI checkout may
+# have no ../shared beside it); tests/test_inventory.py fails if it drifts from ../shared/seeds.
+BUNDLED_SEEDS_DIR = INVENTORY_DIR / "documents"
+
+
+def shared_seeds_dir() -> Optional[Path]:
+    """The project's shared seed folder, ../shared/seeds beside the repository, if present."""
+    here = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+    return here if here.is_dir() else None
+
+
 def seeds_dir() -> Optional[Path]:
-    """Where the seed documents are: $MATSPEC_SEEDS, else ../shared/seeds beside the repository."""
+    """Where the seed documents are: $MATSPEC_SEEDS, else ../shared/seeds beside the repository,
+    else the bundled copy."""
     env = os.environ.get("MATSPEC_SEEDS")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
-    return here if here.is_dir() else None
+    return shared_seeds_dir() or (BUNDLED_SEEDS_DIR if BUNDLED_SEEDS_DIR.is_dir() else None)
 
 
 def load(seed: str) -> Inventory:

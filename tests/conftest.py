@@ -34,3 +34,19 @@ def _matspec_disk_cache(tmp_path_factory):
     mp.setenv("MATSPEC_NO_DISK_CACHE", "1")
     yield
     mp.undo()
+
+
+@pytest.fixture
+def hide_jsonschema(monkeypatch):
+    """Make `import jsonschema` fail, so a test exercises the schema checks' fallback path
+    (jsonschema is optional at run time)."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_jsonschema(name, *a, **k):
+        if name == "jsonschema":
+            raise ImportError(name)
+        return real_import(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", no_jsonschema)

@@ -18,8 +18,8 @@ PENDING_CLAIMS_SEEDS: set[str] = set()
 CLAIMS = {c.id: c for c in all_claims()}
 INVENTORIES = {i.seed: i for i in inv.load_all()}
 SEEDS_DIR = inv.seeds_dir()
-needs_seeds = pytest.mark.skipif(SEEDS_DIR is None, reason="seed documents not found (set MATSPEC_SEEDS or keep "
-                                                           "../shared/seeds beside the repository)")
+needs_seeds = pytest.mark.skipif(SEEDS_DIR is None, reason="seed documents not found (set MATSPEC_SEEDS, keep "
+                                                           "../shared/seeds beside the repository or the bundled copy)")
 
 
 def _cites(claim, seed: str) -> bool:
@@ -30,6 +30,28 @@ def _cites(claim, seed: str) -> bool:
 def test_every_seed_has_an_inventory():
     seeds = sorted(p.name for p in SEEDS_DIR.glob("*.txt"))
     assert seeds and sorted(INVENTORIES) == seeds
+
+
+def test_bundled_documents_are_the_shared_seeds():
+    """The copy shipped with the catalogue (what the inventory is checked against where no
+    ../shared/seeds exists) is byte-identical to the project's documents."""
+    bundled = sorted(p.name for p in inv.BUNDLED_SEEDS_DIR.glob("*.txt"))
+    assert bundled == sorted(INVENTORIES)
+    shared = inv.shared_seeds_dir()
+    if shared is None:
+        pytest.skip("no ../shared/seeds beside this checkout to compare the bundled copy with")
+    assert sorted(p.name for p in shared.glob("*.txt")) == bundled
+    for name in bundled:
+        assert (inv.BUNDLED_SEEDS_DIR / name).read_bytes() == (shared / name).read_bytes(), (
+            f"{name}: the bundled copy differs from ../shared/seeds — copy it again and re-check the inventory")
+
+
+def test_seed_folder_falls_back_to_the_bundled_copy(monkeypatch, tmp_path):
+    monkeypatch.delenv("MATSPEC_SEEDS", raising=False)
+    monkeypatch.setattr(inv, "shared_seeds_dir", lambda: None)
+    assert inv.seeds_dir() == inv.BUNDLED_SEEDS_DIR
+    monkeypatch.setenv("MATSPEC_SEEDS", str(tmp_path))
+    assert inv.seeds_dir() == tmp_path
 
 
 @pytest.mark.parametrize("seed", sorted(INVENTORIES))

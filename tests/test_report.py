@@ -159,7 +159,7 @@ def test_planted_backends_are_marked(how, op, status):
     assert marker in md
 
 
-def test_schema_rejects_broken_reports(report, monkeypatch):
+def test_schema_rejects_broken_reports(report, request):
     rep, _ = report
     bad = copy.deepcopy(rep)
     bad["accuracy"]["cells"][0]["status"] = "great"
@@ -170,16 +170,7 @@ def test_schema_rejects_broken_reports(report, monkeypatch):
     with pytest.raises(H.ReportInputError, match="seed"):
         H.check_report(missing)
     # the fallback without jsonschema catches the same
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_jsonschema(name, *a, **k):
-        if name == "jsonschema":
-            raise ImportError(name)
-        return real_import(name, *a, **k)
-
-    monkeypatch.setattr(builtins, "__import__", no_jsonschema)
+    request.getfixturevalue("hide_jsonschema")
     for broken in (bad, missing):
         with pytest.raises(H.ReportInputError):
             H.check_report(broken)

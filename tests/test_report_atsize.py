@@ -367,7 +367,7 @@ def test_same_seed_same_section_apart_from_timings():
     assert json.dumps(H._finite(a), sort_keys=True) == json.dumps(H._finite(b), sort_keys=True)
 
 
-def test_schema_doc_names_every_size_key_and_the_schema_rejects_a_broken_section(cli_report, monkeypatch):
+def test_schema_doc_names_every_size_key_and_the_schema_rejects_a_broken_section(cli_report, request):
     from pathlib import Path
 
     doc = (Path(__file__).parent.parent / "docs" / "report-schema.md").read_text()
@@ -383,16 +383,7 @@ def test_schema_doc_names_every_size_key_and_the_schema_rejects_a_broken_section
     del missing["accuracy_at_size"]["cells"][0]["tier"]
     with pytest.raises(H.ReportInputError, match="tier"):
         H.check_report(missing)
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_jsonschema(name, *a, **k):
-        if name == "jsonschema":
-            raise ImportError(name)
-        return real_import(name, *a, **k)
-
-    monkeypatch.setattr(builtins, "__import__", no_jsonschema)
+    request.getfixturevalue("hide_jsonschema")
     for broken in (bad, missing):
         with pytest.raises(H.ReportInputError):
             H.check_report(broken)
