@@ -243,7 +243,20 @@ class TorchOps(OpSet):
         fa, fb = _fro64(A.data), _fro64(B.data)
         # ‖fl(ÂB̂) − AB‖ ≤ ‖fl(ÂB̂) − ÂB̂‖ + ‖Â‖‖B̂ − B‖ + ‖Â − A‖‖B‖
         err = self._mm_rel(A.n) * fa * fb + fa * B.err + A.err * (fb + B.err)
+        if not bool(torch.isfinite(C).all()):
+            # every partial sum of c_ij is at most (|Â||B̂|)_ij in magnitude
+            reach = float(np.max(np.abs(_np64(A.data)) @ np.abs(_np64(B.data)))) + err
+            if self._beyond_range(reach):
+                return Mat(torch.zeros_like(C), INF, tuple(C.shape))
         return Mat(C, err, tuple(C.shape))
+
+    def _beyond_range(self, reach: float) -> bool:
+        """A correct result may be ±inf in this format: an intermediate or the result itself,
+        within the op's error bound, reaches the largest finite number (float16: 65504).  Then
+        the example says nothing about the implementation — the caller returns an unbounded
+        radius (undecided), as _no_answer does for a possibly singular matrix.  An inf where the
+        exact values stay below the range is still a violation."""
+        return math.isfinite(reach) and reach >= float(torch.finfo(self.tdtype).max)
 
     def add(self, A: Mat, B: Mat) -> Mat:
         if A.shape != B.shape:
@@ -413,7 +426,10 @@ class TorchOps(OpSet):
         with self._ctx("trace"):
             v = float(torch.trace(A.data))
         d = np.diag(_np64(A.data))
-        return Val(v, self._fin(gamma(len(d), self.acc_u)) * float(np.sum(np.abs(d))) + math.sqrt(len(d)) * A.err)
+        rad = self._fin(gamma(len(d), self.acc_u)) * float(np.sum(np.abs(d))) + math.sqrt(len(d)) * A.err
+        if not math.isfinite(v) and self._beyond_range(float(np.sum(np.abs(d))) + rad):
+            return Val(float(np.sum(d)), INF)  # overflow of the format, not of the implementation
+        return Val(v, rad)
 
     def inner(self, A: Mat, B: Mat) -> Val:
         if A.shape != B.shape:
@@ -425,7 +441,10 @@ class TorchOps(OpSet):
         absdot = float(np.sum(np.abs(a64 * b64)))
         # each product rounded to the dtype (u), summed at acc_u (γ_{mn−1}), rounded once
         rel = self._fin(_compose(self.u, gamma(A.m * A.n - 1, self.acc_u)))
-        return Val(v, rel * absdot + fa * B.err + A.err * (fb + B.err))
+        rad = rel * absdot + fa * B.err + A.err * (fb + B.err)
+        if not math.isfinite(v) and self._beyond_range(absdot + rad):  # products and partial sums ≤ Σ|a b|
+            return Val(float(np.sum(a64 * b64)), INF)
+        return Val(v, rad)
 
     def vnorm(self, x: Mat, p: float) -> Val:
         if x.n != 1:

@@ -500,3 +500,26 @@ def test_16bit_power_norm_and_hippo_are_supported_and_decided(oracle, dtype):
 @pytest.mark.parametrize("bug, needle", PLANTED_NEW_OPS, ids=[p[0].__name__ for p in PLANTED_NEW_OPS])
 def test_planted_new_op_is_caught_on_torch(oracle, bug, needle):
     assert_planted_new_op_caught(TorchOps, "float32", oracle, bug, needle)
+
+
+def test_float16_overflow_of_the_format_is_undecided_and_a_wrong_inf_is_a_violation():
+    """⟨A,A⟩ = 4·300² = 360000 > 65504: float16 must give inf, so the example says nothing about the
+    implementation (infinite radius → undecided).  A backend that gives inf where the exact value is
+    160 (planted) is still a violation."""
+    from matspec.values import eq
+
+    ops = TorchOps("float16")
+    A = ops.mat(ArraySpec.of([[300.0, 300.0], [300.0, 300.0]]))
+    for v in (ops.inner(A, A), ops.trace(ops.matmul(ops.transpose(A), A))):
+        assert v.rad == math.inf and math.isfinite(float(v.mid))
+        assert eq(v, Val.exact(360000.0), "⟨A,A⟩ = tr(AᵀA)").ok is None  # undecided, not a pass
+    small = ops.mat(ArraySpec.of([[2.0, 2.0], [2.0, 2.0]]))
+    assert ops.inner(small, small).rad < math.inf
+
+    class InfInner(TorchOps):  # planted: overflows although the exact value is representable
+        def inner(self, A, B):
+            return Val(math.inf, super().inner(A, B).rad)
+
+    bad = InfInner("float16")
+    S = bad.mat(ArraySpec.of([[2.0, 2.0], [2.0, 2.0]]))
+    assert eq(bad.inner(S, S), Val.exact(16.0), "⟨A,A⟩").ok is False
