@@ -426,8 +426,9 @@ class TorchOps(OpSet):
         with self._ctx("trace"):
             v = float(torch.trace(A.data))
         d = np.diag(_np64(A.data))
-        rad = self._fin(gamma(len(d), self.acc_u)) * float(np.sum(np.abs(d))) + math.sqrt(len(d)) * A.err
-        if not math.isfinite(v) and self._beyond_range(float(np.sum(np.abs(d))) + rad):
+        absd = float(np.sum(np.abs(d)))  # bounds every partial sum
+        rad = self._fin(gamma(len(d), self.acc_u)) * absd + math.sqrt(len(d)) * A.err
+        if not math.isfinite(v) and self._beyond_range(absd + rad):
             return Val(float(np.sum(d)), INF)  # overflow of the format, not of the implementation
         return Val(v, rad)
 

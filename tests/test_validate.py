@@ -298,3 +298,12 @@ def test_torch_muon_newton_schulz_under_band_contract(tmp_path):
         assert cr.state == "fail" and "returned dtype bfloat16, expected float32 (undeclared dtype change" in cr.reason
     finally:
         runner.close()
+
+
+def test_lowrank_with_k_at_least_the_rank_is_judged_both_ways(base_seed):
+    """k ≥ rank(A): A_k = A.  A correct truncated-SVD kernel rebuilds A from its SVD and must pass
+    (the old allowance u‖A‖_F false-alarmed at 2×1); dropping a term there must still fail."""
+    good = validate("lowrank", f"{GOOD}:lowrank", params={"k": 3}, seed=base_seed, examples=6, max_dim=3)
+    assert good.verdict == "pass", "\n".join(good.summary_lines())
+    bad = validate("lowrank", f"{BAD}:lowrank_off_by_one", params={"k": 1}, seed=base_seed, examples=6, max_dim=6)
+    assert any(c.label == "1x1" for c in bad.failures), "\n".join(bad.summary_lines())
