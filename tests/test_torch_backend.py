@@ -502,10 +502,12 @@ def test_planted_new_op_is_caught_on_torch(oracle, bug, needle):
     assert_planted_new_op_caught(TorchOps, "float32", oracle, bug, needle)
 
 
-def test_float16_overflow_of_the_format_is_undecided_and_a_wrong_inf_is_a_violation():
+def test_float16_overflow_of_the_format_is_undecided_and_a_wrong_inf_is_a_violation(monkeypatch):
     """⟨A,A⟩ = 4·300² = 360000 > 65504: float16 must give inf, so the example says nothing about the
-    implementation (infinite radius → undecided).  A backend that gives inf where the exact value is
-    160 (planted) is still a violation."""
+    implementation (infinite radius → undecided).  An inf the format does not force — planted in
+    torch's own ops — is still a violation: the CPU sums in float32, so a partial sum cannot
+    overflow (a cancelling sum of 40000s), and a matmul is judged entry by entry (a small entry
+    beside a large one)."""
     from matspec.values import eq
 
     ops = TorchOps("float16")
@@ -516,10 +518,25 @@ def test_float16_overflow_of_the_format_is_undecided_and_a_wrong_inf_is_a_violat
     small = ops.mat(ArraySpec.of([[2.0, 2.0], [2.0, 2.0]]))
     assert ops.inner(small, small).rad < math.inf
 
-    class InfInner(TorchOps):  # planted: overflows although the exact value is representable
-        def inner(self, A, B):
-            return Val(math.inf, super().inner(A, B).rad)
+    # planted: torch.sum overflows on Σ ab = 0 although every |a_i b_i| = 40000 < 65504
+    X = ops.mat(ArraySpec.of([[200.0, 200.0], [200.0, 200.0]]))
+    Y = ops.mat(ArraySpec.of([[200.0, -200.0], [200.0, -200.0]]))
+    real_sum = torch.sum
+    monkeypatch.setattr(torch, "sum", lambda t, *a, **k: torch.full_like(real_sum(t, *a, **k), math.inf))
+    assert eq(ops.inner(X, Y), Val.exact(0.0), "⟨X,Y⟩").ok is False
+    monkeypatch.setattr(torch, "sum", real_sum)
 
-    bad = InfInner("float16")
-    S = bad.mat(ArraySpec.of([[2.0, 2.0], [2.0, 2.0]]))
-    assert eq(bad.inner(S, S), Val.exact(16.0), "⟨A,A⟩").ok is False
+    # planted: matmul puts inf in an entry whose exact value is 0 or 1, beside (|A||B|)₀₀ = 80000
+    P = ops.mat(ArraySpec.of([[200.0, 200.0], [1.0, 1.0]]))
+    Q = ops.mat(ArraySpec.of([[200.0, 0.0], [-200.0, 1.0]]))
+    real_mm = torch.Tensor.__matmul__
+    for i, j in ((0, 0), (1, 1)):
+        def planted(a, b, i=i, j=j):
+            c = real_mm(a, b).clone()
+            c[i, j] = math.inf
+            return c
+        monkeypatch.setattr(torch.Tensor, "__matmul__", planted)
+        C = ops.matmul(P, Q)
+        assert C.err < math.inf and not bool(torch.isfinite(C.data).all())
+        assert eq(ops.trace(C), Val.exact(1.0), "tr(PQ)").ok is False
+    monkeypatch.setattr(torch.Tensor, "__matmul__", real_mm)
