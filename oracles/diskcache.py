@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections import Counter
-from contextlib import suppress
 from pathlib import Path
 from typing import Optional
 
 import mpmath
 from mpmath import libmp
+
+from matspec.fileio import atomic_write_bytes
 
 FORMAT = "matspec-oracle-cache"
 # Bump when a route's output or certificate changes, so stale entries are not reused (v1: pickles).
@@ -234,17 +233,9 @@ def store(path: Optional[Path], key: tuple, value, *, result_cls, refusal_cls) -
                "sha256": _checksum(want, payload)}
         data = json.dumps(doc, separators=(",", ":"), ensure_ascii=True).encode("ascii")
         path.parent.mkdir(parents=True, exist_ok=True)
-        # A private temp file in the same directory, then os.replace (atomic on POSIX): readers see
-        # the old file or the complete new one, never a partial write, whatever other processes do.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
+        # a temp file in the same directory, then os.replace (atomic on POSIX): readers see the old
+        # file or the complete new one, never a partial write, whatever other processes do
+        atomic_write_bytes(path, data, durable=False)
         STATS["writes"] += 1
     except (OSError, TypeError, ValueError):
         STATS["errors"] += 1

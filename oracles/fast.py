@@ -445,14 +445,11 @@ def svd_residuals(A: mpmath.matrix, U: mpmath.matrix, s: list, Vt: mpmath.matrix
         res, ev, eu = svd_residuals(A.T, Vt.T, s, U.T, dps)
         return res, eu, ev
     E = _scale_exp(A) or 0
-    k = len(s)
     with _arb_prec(_working_prec(dps) + EXTRA_BITS):
         Aa = _arb_exact(A, E)
         Ua, Va = _arb_exact(U, 0), _arb_exact(Vt, 0).transpose()
         sig = [_arb_of_mpf(x, -E) for x in s]
-        res = _fro_upper(Aa - (Ua * _diag(sig)) * Va.transpose())
-        eta_u = _fro_upper(Ua.transpose() * Ua - _eye(k))
-        eta_v = _fro_upper(Va.transpose() * Va - _eye(k))
+        res, eta_u, eta_v = certify_svd(Aa, Ua, sig, Va)  # k = n here (A tall or square)
         with mpmath.workdps(dps):
             return _mpf_upper(res, E), _mpf_upper(eta_u), _mpf_upper(eta_v)
 

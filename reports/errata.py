@@ -195,12 +195,12 @@ def findings_markdown(entries: list[dict]) -> str:
          "`matspec-out/errata.md` with the quoted sentence, the minimal counterexample (entries), the corrected "
          "statement and the replay command; `matspec show <id>` prints one.", ""]
     doc_name = None
-    for e in entries:
+    for i, e in enumerate(entries):
         if e["document"] != doc_name:
             doc_name = e["document"]
             L += [f"**{doc_name}**", ""]
         L.append(f"- §{e['section']} — {_cell(e['wrong'])} (`{e['id']}`, {e['verdict']})")
-        if e is entries[-1] or entries[entries.index(e) + 1]["document"] != doc_name:
+        if i + 1 == len(entries) or entries[i + 1]["document"] != doc_name:
             L.append("")
     L.append(README_END)
     return "\n".join(L)

@@ -68,7 +68,7 @@ def _blank_seconds(d):
 
 
 def _claims_json(doc: dict) -> dict:
-    doc = _blank_seconds(copy.deepcopy(doc))
+    doc = _blank_seconds(doc)  # rebuilds every dict and list: the caller's doc is not touched
     doc["created"] = BLANK
     for c in doc.get("claims", []):
         st = c.get("stated") or {}

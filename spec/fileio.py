@@ -48,9 +48,11 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_bytes(path, data: bytes) -> Path:
+def atomic_write_bytes(path, data: bytes, durable: bool = True) -> Path:
     """Write `data` to `path` through a temporary file in the same folder and an atomic rename
-    (fsync'd first, so a crash after the rename cannot leave an empty file)."""
+    (fsync'd first, so a crash after the rename cannot leave an empty file).  ``durable=False``
+    skips the fsync, for files whose loss is harmless (the oracle cache: a torn entry fails its
+    checksum and is recomputed) and that are written often."""
     p = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
@@ -59,8 +61,9 @@ def atomic_write_bytes(path, data: bytes) -> Path:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, p)
     except BaseException:
         try:
