@@ -470,20 +470,32 @@ def single_threaded_math():
 
     from threadpoolctl import threadpool_limits
 
-    saved_env = {k: os.environ.get(k) for k in _BLAS_THREAD_VARS}
-    for k in _BLAS_THREAD_VARS:
-        os.environ[k] = "1"
     torch = sys.modules.get("torch")
     saved_torch = torch.get_num_threads() if torch is not None else None
     try:
-        with threadpool_limits(limits=1):
+        with _one_blas_thread_env(force=True), threadpool_limits(limits=1):
             if torch is not None:
                 torch.set_num_threads(1)
             yield
     finally:
         if torch is not None:
             torch.set_num_threads(saved_torch)
-        for k, v in saved_env.items():
+
+
+@contextmanager
+def _one_blas_thread_env(force: bool):
+    """The BLAS/OpenMP thread-count variables set to 1 (``force``) or to 1 where unset, restored
+    on exit."""
+    saved = {k: os.environ.get(k) for k in _BLAS_THREAD_VARS}
+    for k in _BLAS_THREAD_VARS:
+        if force:
+            os.environ[k] = "1"
+        else:
+            os.environ.setdefault(k, "1")
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
@@ -595,44 +607,36 @@ def evaluate_claims(claims, oracle: OpSet, backends=(), profile: str = "default"
     results: dict = {}
     # One BLAS thread per worker: N workers × N BLAS threads would oversubscribe the cores.
     # (Children read these at their NumPy import; the parent's NumPy is loaded already.)
-    saved = {k: os.environ.get(k) for k in _BLAS_THREAD_VARS}
-    for k in _BLAS_THREAD_VARS:
-        os.environ.setdefault(k, "1")
-    pool = None
-    futures: dict = {}
-    try:
-        with _sigint_blocked():
-            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                                       initargs=(os.getpid(),))
-            futures = {pool.submit(_evaluate_claim_in_worker, c.id, no_backends, profile, seed, examples): c
-                       for c in claims}
-        pending = set(futures)
-        while pending:
-            # a bounded wait, so a SIGINT is acted on within a fraction of a second
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for fut in done:
-                c = futures[fut]
-                try:
-                    computed, stated, repaired, bk, skipped = fut.result()
-                except BrokenProcessPool as exc:
-                    raise WorkerFailed(f"a worker process died while evaluating {c.id} ({exc})") from None
-                results[c.id] = ClaimResult(c, computed, stated, repaired, bk, seed, skipped)
-                if progress:
-                    progress(c)
-        pool.shutdown(wait=True)
-    except KeyboardInterrupt:
-        running = [futures[f].id for f in futures if f.running()]
-        if pool is not None:
-            _stop_pool(pool)
-        raise RunInterrupted([results[c.id] for c in claims if c.id in results], len(claims), running) from None
-    except BaseException:
-        if pool is not None:
-            _stop_pool(pool)
-        raise
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    with _one_blas_thread_env(force=False):
+        pool = None
+        futures: dict = {}
+        try:
+            with _sigint_blocked():
+                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                                           initargs=(os.getpid(),))
+                futures = {pool.submit(_evaluate_claim_in_worker, c.id, no_backends, profile, seed, examples): c
+                           for c in claims}
+            pending = set(futures)
+            while pending:
+                # a bounded wait, so a SIGINT is acted on within a fraction of a second
+                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    c = futures[fut]
+                    try:
+                        computed, stated, repaired, bk, skipped = fut.result()
+                    except BrokenProcessPool as exc:
+                        raise WorkerFailed(f"a worker process died while evaluating {c.id} ({exc})") from None
+                    results[c.id] = ClaimResult(c, computed, stated, repaired, bk, seed, skipped)
+                    if progress:
+                        progress(c)
+            pool.shutdown(wait=True)
+        except KeyboardInterrupt:
+            running = [futures[f].id for f in futures if f.running()]
+            if pool is not None:
+                _stop_pool(pool)
+            raise RunInterrupted([results[c.id] for c in claims if c.id in results], len(claims), running) from None
+        except BaseException:
+            if pool is not None:
+                _stop_pool(pool)
+            raise
     return [results[c.id] for c in claims]
