@@ -18,3 +18,18 @@ class InvTransposed(_Planted):
     def inv(self, A):
         good = super().inv(A)
         return Mat(np.ascontiguousarray(good.data.T), good.err, good.shape)
+
+
+class ScaleOnlyTopSingular(_Planted):
+    """c·A rescaled through the SVD with the factor applied to σ₁ alone (`s[:1] *= c` for `s *= c`): the
+    "spectral clipping shrinks the largest singular value" reading coded as the rescale.  It shrinks the
+    leading component and keeps the others unchanged: right only when A has rank <= 1 (or c = 1)."""
+
+    bug = "scale_only_top_singular"
+
+    def scale(self, c, A):
+        good = super().scale(c, A)
+        U, s, Vt = np.linalg.svd(A.data, full_matrices=False)
+        s = s.copy()
+        s[:1] *= c
+        return Mat((U * s) @ Vt, good.err, good.shape)

@@ -36,3 +36,11 @@ PLANTED_FOR.update({
 PLANTED_FOR["conditioning.power_iteration_estimates"] = "solve_transposed"
 PLANTED_FOR["linear_systems.nonnormal_eigen_sensitivity"] = "eigvals_uses_eigvalsh"
 PLANTED_FOR["linear_systems.kappa_is_max_amplification"] = "solve_transposed"
+
+# A second planted bug for claims whose true form must also catch a bug in another op: claim ->
+# (bug, a fragment of the text of a relation that must be among those violated).
+PLANTED_ALSO = {
+    # clipping that keeps the wrong singular values (σ₁ shrunk, the rest kept): caught on the
+    # clipped results' singular values / direction, not on the clipping computation itself
+    "ml_norms.clipping_norm_choice": ("scale_only_top_singular", "clipping keeps"),
+}

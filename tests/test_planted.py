@@ -75,3 +75,13 @@ def test_planted_bug_is_caught(claim_id):
     from matspec.implementations.numpy_backend import NumpyOps
     honest = check_form(form, NumpyOps("float64"), profile="default", seed=12345)
     assert honest.status == "holds", f"{claim_id}: honest numpy-float64 did not conform: {honest.message}"
+
+
+@pytest.mark.parametrize("claim_id", sorted(planted_map_h.PLANTED_ALSO))
+def test_second_planted_bug_is_caught_by_the_named_relation(claim_id):
+    bug_name, fragment = planted_map_h.PLANTED_ALSO[claim_id]
+    res = check_form(_true_form(CLAIMS[claim_id]), PLANTED[bug_name](), profile="default", seed=12345)
+    assert res.status == "refuted", f"{claim_id}: planted bug {bug_name!r} was not caught ({res.status}: {res.message})"
+    violated = [r["text"] for r in res.relations if r["ok"] is False]
+    assert any(fragment in t for t in violated), (
+        f"{claim_id}: {bug_name!r} was caught, but by none of the relations naming {fragment!r}: {violated}")

@@ -8,14 +8,12 @@ Kronecker product is assembled entry by entry from those exact entries.
 """
 from __future__ import annotations
 
-import math
-
 from hypothesis import strategies as st
 
 from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, OrthogonalSpec
-from matspec.values import Val, eq, ge, le
+from matspec.values import Val, eq, ge, le, sqrt
 
 from ._common import NO_BF16_LINALG, Registry, src2
 
@@ -125,7 +123,9 @@ def _sv_jump(ops, U, V, n, k):
         return ops.matmul(ops.matmul(MU, ops.mat(D)), MV)
 
     Mt, Nt = at(1 + t, 1.0), at(1.0, 1 + t)  # σ1 = σ2 = 1 at t = 0; the larger one swaps position
-    return [le(ops.norm(ops.sub(Mt, Nt), "fro"), Val.exact(math.sqrt(2) * t * (1 + 1e-12)),
+    # Exactly M_t − N_t = U diag(t, −t, 0…) V, so ‖M_t − N_t‖_F = √2·t (t = 2⁻ᵏ); the bound is that value in Val
+    # arithmetic (100 digits), no slack beyond the op set's radius on the left.
+    return [le(ops.norm(ops.sub(Mt, Nt), "fro"), sqrt(Val.exact(2)) * Val.exact(t),
                f"‖M_t − N_t‖_F = √2·t (t = 2^-{k}): the two matrices meet at σ1 = σ2 = 1"),
             ge(ops.norm(ops.sub(ops.lowrank(Mt, 1), ops.lowrank(Nt, 1)), "fro"), 1,
                "yet their leading singular triples σ1u1v1ᵀ differ by >= 1: u1 (so U) jumps")]

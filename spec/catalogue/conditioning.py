@@ -833,7 +833,7 @@ CLAIMS.add(
     note_reports_flaw=True,
     erratum="Power iteration on AᵀA contracts the angle by (σ₂/σ₁)² per step, not σ₂/σ₁ (σ = (1, ½), k = 1: tan θ = ¼).",
     expect=dict(NO_BF16_LINALG),
-    provenance=src("4.2 The Spectral Norm (p = 2)",
+    provenance=src("4.2 The Spectral Norm (p = q = 2)",
                    "Approximate: power iteration x_{k+1} = AᵀA x_k/‖AᵀA x_k‖, converging as (σ2/σ1)^k"),
     stated=Form("x0 ∈ span(v1, v2): the angle to v1 after k steps has tan θ_k == (σ2/σ1)^k tan θ_0",
                 _power_stated, _power_inputs,

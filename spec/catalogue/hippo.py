@@ -324,6 +324,10 @@ def legs_state(values, d: int, T=None):
 
 
 def _state_distance(c1, c2):
+    # Radius 1e-40: √Σ(a − b)² is the 2-norm of c1 − c2, 1-Lipschitz in each state (no √ of a near-zero
+    # difference amplifying it), so its error is <= ‖δc1‖ + ‖δc2‖ + 10⁻⁵⁰·(the distance).  Each c_n of
+    # legs_state is <= 5 terms |x|·|Q(u1) − Q(u0)|·√((2n+1)/2) <= 8·4·3 (tokens <= 8, |P_n| <= 1 on [−1, 1],
+    # n < 8) at 50 digits: error ~1e-47 per entry, ~1e-46 over d <= 8 entries, far below 1e-40.
     with mpmath.workdps(50):
         return Val(mpmath.sqrt(mpmath.fsum((a - b) ** 2 for a, b in zip(c1, c2))), mpmath.mpf(10) ** -40)
 

@@ -530,13 +530,17 @@ CLAIMS.add(
     corrected="The tuned rows give up both conditions on purpose (1 is not a fixed point of any step); only the classic (3/2, −1/2, 0) and the family b = −(1+4c)/2, a = (3+2c)/2 satisfy them",
     provenance=src2("2.3 Newton-Schulz迭代推导, YouJiacheng变系数优化（6步迭代）",
                     "每步使用不同 (a_t, b_t, c_t) … | 1 | 4.140 | −7.553 | 3.571 | … | 6 | 3.176 | −5.507 | 4.048 | "
-                    "(rows of the iteration derived above from a + b + c = 1, a + 3b + 5c = 0)"),
+                    "最终收敛 |"),
     stated=Form("each row (a_t, b_t, c_t) of the table satisfies the derivation's conditions a + b + c = 1 (fixed "
                 "point) and a + 3b + 5c = 0 (second-order convergence)", _table_conditions,
                 lambda d: st.fixed_dictionaries({"step": st.integers(0, 5)}), examples=[{"step": 0}]),
     recorded=Verdict.REFUTED,
     tags=("math-only",),
-    note=("Exact decimal arithmetic on the printed rows: a + b + c = 0.158, 0.228, 0.233, 0.329, 0.829, 1.717 and "
+    note=("The document does not say in words that the rows satisfy the conditions; the verdict rests on reading the "
+          "table, printed in the same section right after the derivation of x_{t+1} = a x_t + b x_t³ + c x_t⁵ from "
+          "a + b + c = 1 (不动点条件) and a + 3b + 5c = 0 (二阶收敛条件), as rows (a_t, b_t, c_t) of that iteration "
+          "meant to meet them.  "
+          "Exact decimal arithmetic on the printed rows: a + b + c = 0.158, 0.228, 0.233, 0.329, 0.829, 1.717 and "
           "a + 3b + 5c = −0.664, −1.154, −0.595, 1.075, 4.495, 6.895.  YouJiacheng's published rows do not satisfy "
           "them either (row 1: a + b + c = 657/1024): tuned schedules trade the fixed point at 1 for a wide basin and "
           "a band around 1 (newton_schulz.schedules_act_through_transfer)."),
@@ -692,7 +696,7 @@ CLAIMS.add(
     id="newton_schulz.bf16_orthogonality",
     note_reports_flaw=False,
     provenance=src2("4.3 方法2：Newton-Schulz迭代 - 批判性分析, 缺陷3：bfloat16精度瓶颈",
-                    "表现：6步后，‖YᵀY − I‖_F ≈ 10^{-2}（in bfloat16）"),
+                    "表现：6步后，‖YᵀY − I‖_F ≈ 10^{-2}"),
     also=(src2("5.2 高级探索：研究空白与未来方向, 方向1, 问题3", "已知：经验观察误差 ~10^{-2}"),),
     stated=None,
     recorded=Verdict.EMPIRICAL,
@@ -705,7 +709,9 @@ CLAIMS.add(
         rule="agree iff, for the 6-step (YouJiacheng) schedule, the median ‖YᵀY − I‖_F in bfloat16 is within 10× of 1e-2",
         expect_agreement=True,
     ),
-    note=("The bfloat16 figure is of the right order (median ≈ 0.087), but not because of bfloat16: float64 gives "
+    note=("The 10^{-2} is the bfloat16 figure: the sentence sits under 缺陷3：bfloat16精度瓶颈 and contrasts it "
+          "with float32 in its second half.  "
+          "The bfloat16 figure is of the right order (median ≈ 0.087), but not because of bfloat16: float64 gives "
           "≈ 0.046 on the same inputs — YouJiacheng's schedule deliberately leaves σ in a band around 1 (≈ [0.87, "
           "1.0] for normalised σ in [1e-3, 1]) and bfloat16 adds only ≈ 0.04.  The '(vs float32 1e-6)' half of the "
           "sentence is newton_schulz.fp32_orthogonality, which the measurement contradicts."),
