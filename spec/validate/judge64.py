@@ -9,10 +9,11 @@ where that bound is at most 1/100 of the allowance it judges; otherwise the exam
 *undecided* ("reference not accurate enough").  Every verdict names its tier.
 
 A posteriori bound of a computed thin SVD A ≈ Û diag(ŝ) V̂ᵀ: with Ê = A − Û diag(ŝ) V̂ᵀ (computed
-in float64: its own rounding ≤ γ_{r+1}(u₆₄)(r·ŝ₁ + ‖A‖_F)) and η = ‖ÛᵀÛ − I‖₂ + ‖V̂ᵀV̂ − I‖₂ + their
-product, Û diag(ŝ) V̂ᵀ has singular values within ŝ_i(1 ± η), so by Weyl
-|σ_i(A) − ŝ_i| ≤ ‖Ê‖₂ + ŝ₁·η =: e_σ (spectral norms bounded by Frobenius ones: four SVDs would
-cost more than the reference itself).
+in float64: its own rounding ≤ γ_{r+1}(u₆₄)(‖Û‖_F·ŝ₁·‖V̂‖_F + ‖A‖_F)) and η = ‖ÛᵀÛ − I‖₂ + ‖V̂ᵀV̂ − I‖₂ +
+their product (computed in float64: forming ÛᵀÛ costs up to γ_m‖Û‖_F² ≈ r·γ_m, V̂ᵀV̂ γ_n‖V̂‖_F²),
+Û diag(ŝ) V̂ᵀ has singular values within ŝ_i(1 ± η), so by Weyl |σ_i(A) − ŝ_i| ≤ ‖Ê‖₂ + ŝ₁·η =: e_σ
+(spectral norms bounded by Frobenius ones: four SVDs would cost more than the reference itself;
+every computed Frobenius norm inflated by its own evaluation error, :func:`_fro_up`).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from typing import Optional
 
 import numpy as np
 
-from matspec.tolerance import gamma
+from matspec.tolerance import fro_rel, gamma
 
 ORACLE_MAX = 64  # the certified oracle's reach for every kernel (fast route: < 1 s at 64×64)
 CERTIFIED_MAX = 256  # ... and for float64 kernels, where no float64 reference could judge
@@ -38,6 +39,15 @@ def tier_name(certified: bool, bound: Optional[float] = None, allowance: Optiona
     return f"float64 a posteriori (reference bound {bound:.2g} ≤ 1/100 of the allowance {allowance:.2g})"
 
 
+def _fro_up(X: np.ndarray, extra: int = 0) -> float:
+    """An upper bound of ‖X‖_F from its float64 evaluation, X already formed up to `extra` more
+    roundings of each entry (relative, as in X = fl(Y − Z)): the computed norm is
+    ‖X̂‖_F(1 + θ), |θ| ≤ fro_rel = γ_{count+2} (squares, sum, root), and X = X̂ entrywise over
+    (1 + ε), |ε| ≤ u; together ‖X‖_F ≤ computed/(1 − γ_{count+2+extra})."""
+    g = fro_rel(X.size + extra, U64)
+    return float(np.linalg.norm(X)) / (1 - g) if g < 1 else math.inf
+
+
 class SVD64:
     """A float64 thin SVD of A with its a-posteriori singular-value bound e_σ."""
 
@@ -49,13 +59,21 @@ class SVD64:
         with np.errstate(all="ignore"):
             U, s, Vt = np.linalg.svd(A, full_matrices=False)
             E = A - (U * s) @ Vt
-            # spectral norms bounded by Frobenius norms (an SVD each would cost more than the reference)
-            eu = float(np.linalg.norm(U.T @ U - np.eye(r)))
-            ev = float(np.linalg.norm(Vt @ Vt.T - np.eye(r)))
             fro = float(np.linalg.norm(A))
             s1 = float(s[0]) if r else 0.0
-            eta = eu + ev + eu * ev + 2 * gamma(r + 1, U64)  # the defects' own evaluation
-            self.e_sigma = float(np.linalg.norm(E)) + gamma(r + 1, U64) * (r * s1 + fro) + s1 * eta
+            # Spectral norms bounded by Frobenius norms (an SVD each would cost more than the
+            # reference).  The orthogonality defects, computed in float64: entry (i, j) of
+            # fl(ÛᵀÛ) is a length-m dot product, off by ≤ γ_m·|û_i|ᵀ|û_j| (Higham (3.5)), so
+            # ‖fl(ÛᵀÛ) − ÛᵀÛ‖_F ≤ γ_m‖|Û|ᵀ|Û|‖_F ≤ γ_m‖|Û|‖_F² = γ_m‖Û‖_F² ≈ r·γ_m — forming the
+            # Gram matrix costs up to r·γ_m, not γ (‖Û‖_F itself bounded from its evaluation);
+            # subtracting I rounds each entry once more (extra=1).  V̂ likewise, length n.
+            nu, nv = _fro_up(U), _fro_up(Vt)
+            eu = _fro_up(U.T @ U - np.eye(r), extra=1) + gamma(m, U64) * nu * nu
+            ev = _fro_up(Vt @ Vt.T - np.eye(r), extra=1) + gamma(n, U64) * nv * nv
+            eta = eu + ev + eu * ev
+            # Ê = fl(A − fl(fl(ÛŜ)V̂ᵀ)): scaling (1 rounding) and length-r products cost
+            # ≤ γ_{r+1}|Û|Ŝ|V̂ᵀ|, whose ‖·‖_F ≤ ‖Û‖_F·ŝ₁·‖V̂‖_F; the subtraction one more (extra=1)
+            self.e_sigma = _fro_up(E, extra=1) + gamma(r + 1, U64) * (nu * nv * s1 + fro) + s1 * eta
         self.U, self.s, self.Vt, self.fro = U, s, Vt, fro
 
 
