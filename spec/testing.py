@@ -71,13 +71,14 @@ def arrays(*, shape=None, dtype: str = "float64", framework: str = "numpy", devi
     from matspec.strategies import matrices
     from matspec.validate.dtypes import default_log10_scale_range, round_to_dtype
     from matspec.validate.inputs import sized_strategy
+    from matspec.validate.judge64 import ORACLE_MAX
 
     lo, hi = log10_scale if log10_scale is not None else default_log10_scale_range(dtype)
     dom = Domain(max_dim=max_dim, log10_scale=(lo, hi), max_log10_kappa=max_log10_kappa)
     if shape is not None:
         shp = tuple(shape)
         b, m, n = shp if len(shp) == 3 else (batch or 1, shp[0], shp[1])
-        specs = sized_strategy("svdvals", [(b, m, n)], dom, small_max=64).map(lambda d: d["A"])
+        specs = sized_strategy("svdvals", [(b, m, n)], dom, small_max=ORACLE_MAX).map(lambda d: d["A"])
     elif batch:
         from matspec.sized import BatchSpec
 
@@ -105,27 +106,47 @@ def arrays(*, shape=None, dtype: str = "float64", framework: str = "numpy", devi
     return specs.map(make)
 
 
-def _values64(out) -> tuple[np.ndarray, str]:
-    from matspec.validate.worker import as_float64, describe_output
+def _describe(out) -> tuple[dict, str]:
+    """describe_output's dict of an array (what validate's worker reports) and its framework."""
+    from matspec.validate.worker import describe_output
 
     fw = "numpy" if isinstance(out, (np.ndarray, np.generic)) else "torch"
-    d = describe_output(out, fw)
+    return describe_output(out, fw), fw
+
+
+def _values64(out) -> tuple[np.ndarray, str]:
+    d, _ = _describe(out)
     if d["values"] is None:
         raise AssertionError(f"output is {d['type']} ({d['dtype']}), not a floating array")
     return np.asarray(d["values"], dtype=np.float64), d["dtype"]
 
 
+# λ of the probabilistic allowances (tolerance.lambda_for): `bound_count` bounds all hold with
+# probability ≥ 1 − `false_alarm` (a union bound).  As in validate, the bounds are counted as the
+# judged outputs × their entries × 8 accumulations per entry: the default 10⁶ covers 125 000 judged
+# entries in one test — ≈ 1 900 outputs of 8 × 8 (a Hypothesis test's 100 examples and its
+# shrinking, many times over) or 30 of 64 × 64 — each holding with probability ≥ 1 − 10⁻³ together.
+# λ = √(2 ln(2·count/α)) grows slowly: 6.5 at 10⁶, 7.2 at 10⁸; pass a larger `bound_count` for
+# larger outputs or longer runs.
+BOUND_COUNT = 1e6
+FALSE_ALARM = 1e-3
+
+
 def assert_op(op: str, out, *inputs, params: Optional[dict] = None, contract: str = "exact",
-              compute_dtype: Optional[str] = None, accumulate: Optional[str] = None, device: str = "cpu",
-              undecided: str = "raise"):
-    """Judge one output of `op` on `inputs` (Cases or arrays) as ``matspec validate`` would; raise
-    AssertionError with the measured and allowed error (and the input) when it fails, Undecided when
-    matspec cannot decide (or skip the test with ``undecided="skip"``).  Returns the judgement."""
+              compute_dtype: Optional[str] = None, accumulate: Optional[str] = None, device: Optional[str] = None,
+              undecided: str = "raise", bound_count: float = BOUND_COUNT, false_alarm: float = FALSE_ALARM):
+    """Judge one output of `op` on `inputs` (Cases or arrays) as ``matspec validate`` would — the
+    same output checks (type, shape, device, NaN/Inf; a cond of +∞ is judged, not rejected) and the
+    same member-by-member judgement of a batch; raise AssertionError with the measured and allowed
+    error (and the input) when it fails, Undecided when matspec cannot decide (or skip the test with
+    ``undecided="skip"``).  `device`: where the output should be (default: the Case's device, else
+    cpu).  `bound_count`, `false_alarm`: see BOUND_COUNT.  Returns the judgement."""
     from matspec.tolerance import lambda_for
     from matspec.validate.contracts import parse_contract
     from matspec.validate.judge import OpJudge
     from matspec.validate.ops import OP_PARAMS, arg_names, out_shape, prepare_args
     from matspec.validate.precision import Precision
+    from matspec.validate.validator import judge_members, output_problem
 
     if undecided not in ("raise", "skip"):
         raise ValueError("undecided must be 'raise' or 'skip'")
@@ -137,6 +158,8 @@ def assert_op(op: str, out, *inputs, params: Optional[dict] = None, contract: st
     if unknown:
         raise TypeError(f"unknown parameter(s) {sorted(unknown)} for {op}")
     cases = [x if isinstance(x, Case) else None for x in inputs]
+    if device is None:
+        device = next((c.device for c in cases if c is not None), "cpu")
     args64 = []
     in_dtype = None
     for x, c in zip(inputs, cases):
@@ -148,36 +171,30 @@ def assert_op(op: str, out, *inputs, params: Optional[dict] = None, contract: st
             args64.append(v)
             in_dtype = in_dtype or dt
     args64 = prepare_args(op, args64)
-    Y, out_dt = _values64(out)
-    prec = Precision.of(in_dtype, out_dt, compute_dtype, accumulate, device)
-    judge = OpJudge(op, params, parse_contract(contract, op), prec, lambda_for(1e6, 1e-3))
-    want = out_shape(op, [a.shape for a in args64])
+    d, fw = _describe(out)
+    want = tuple(out_shape(op, [a.shape for a in args64]))
     where = ", ".join(repr(c) if c is not None else f"array{tuple(a.shape)}" for c, a in zip(cases, args64))
-    if tuple(Y.shape) != tuple(want):
-        raise AssertionError(f"{op}: output shape {tuple(Y.shape)}, expected {tuple(want)} (input {where})")
-    if not np.all(np.isfinite(Y)):
-        raise AssertionError(f"{op}: output has NaN/Inf (input {where})")
-    members = range(args64[0].shape[0]) if args64[0].ndim == 3 else [None]
-    result = None
-    for b in members:
-        a_b = [a[b] for a in args64] if b is not None else args64
-        y_b = Y[b] if b is not None else Y
-        j = judge.judge(judge.prepare(a_b), y_b)
-        at = "" if b is None else f" (batch member {b})"
-        if j.state == "fail":
-            allowed = "—" if j.allowed is None else f"{j.allowed:.4g}"
-            measured = "—" if j.measured is None else f"{j.measured:.4g}"
-            raise AssertionError(f"{op}{at}: {j.reason}; measured {measured}, allowed {allowed} "
-                                 f"[{prec.describe()}; {j.detail.get('reference_tier', '')}] — input {where}")
-        if j.state == "undecided":
-            msg = f"{op}{at}: undecided — {j.reason} (input {where})"
-            if undecided == "skip":
-                import pytest
+    # the output's own dtype is its declared one (validate's --out-dtype): the precision model follows it
+    problem = output_problem(d, want, op, fw, in_dtype, d["dtype"], device)
+    if problem:
+        raise AssertionError(f"{op}: the output {problem} (input {where})")
+    prec = Precision.of(in_dtype, d["dtype"], compute_dtype, accumulate, device)
+    judge = OpJudge(op, params, parse_contract(contract, op), prec, lambda_for(bound_count, false_alarm))
+    state, j, reason = judge_members(judge, {}, args64, np.asarray(d["values"], dtype=np.float64))
+    if state == "fail":
+        allowed = "—" if j is None or j.allowed is None else f"{j.allowed:.4g}"
+        measured = "—" if j is None or j.measured is None else f"{j.measured:.4g}"
+        tier = "" if j is None else j.detail.get("reference_tier", "")
+        raise AssertionError(f"{op}: {reason}; measured {measured}, allowed {allowed} "
+                             f"[{prec.describe()}; {tier}] — input {where}")
+    if state != "ok":
+        msg = f"{op}: {state} — {reason} (input {where})"
+        if undecided == "skip":
+            import pytest
 
-                pytest.skip(msg)
-            raise Undecided(msg)
-        result = j
-    return result
+            pytest.skip(msg)
+        raise Undecided(msg)
+    return j
 
 
 def assert_msign(out, A, *, contract: str = "exact", compute_dtype: Optional[str] = None, **kw):

@@ -103,8 +103,7 @@ def compare(op: str, kernels: list, *, contract: str = "exact", params: Optional
             warmup_timeout: Optional[float] = None, scale_range=None, locate_range: bool = True,
             progress: Optional[Callable[[str], None]] = None) -> "CompareReport":
     """Run every kernel of `kernels` (KernelEntry, 'NAME=REF' strings or callables) on the same inputs."""
-    from matspec.validate.inputs import adversarial_cases, input_strategy, sized_cases
-    from matspec.validate.report import ValidationReport
+    from matspec.validate.inputs import input_strategy
     from matspec.validate.validator import Validator
 
     entries = [k if isinstance(k, KernelEntry) else KernelEntry.parse(k) if isinstance(k, str)
@@ -127,39 +126,22 @@ def compare(op: str, kernels: list, *, contract: str = "exact", params: Optional
     v0 = validators[0]
     # the shared inputs: built once from the first kernel's settings (dtype-independent specs;
     # each kernel rounds them to its own dtype)
-    gallery = adversarial_cases(op, v0.op_params, v0.dtype, v0.scale_range, v0.contract, max_dim=max_dim,
-                                u_c=v0.precision.u_c)
-    if v0.shapes:
-        gallery += sized_cases(op, v0.shapes, v0.contract, v0.precision.u_c, v0.judge_._oracle_limit(), v0.scale_range)
+    gallery = v0.gallery_inputs()
     strategy = input_strategy(op, v0.op_params, v0.dtype, max_dim, v0.scale_range, shapes=v0.shapes,
                               small_max=v0.judge_._oracle_limit())
     drawn = draw_inputs(strategy, examples, seed)
     results = []
     for e, v in zip(entries, validators):
-        tk = time.perf_counter()
-        cases = []
+        # each kernel's run is validate's own sequence (Validator.run_cases: the gallery with its
+        # stop after consecutive hangs, the working range with its edge cases, then the drawn
+        # inputs), on the shared inputs
+        v._progress = (lambda label, name=e.name: progress(f"{name}: {label}")) if progress else None
         try:
-            v.bind_kernel()
-            for label, inputs in gallery:
-                cases.append(v.evaluate(inputs, label))
-                if progress:
-                    progress(f"{e.name}: {label}")
-            for i, inputs in enumerate(drawn):
-                cases.append(v.evaluate(inputs, f"drawn #{i}"))
-                if progress:
-                    progress(f"{e.name}: drawn #{i}")
-            if locate_range:
-                v.scale_range_found = v._locate_scale_range()
+            rep = v.run_cases(gallery, drawn_inputs=drawn)
         except UsageError as exc:
-            v.runner.close()
             raise UsageError(f"kernel {e.name}: {exc}") from None
         finally:
             v.runner.close()
-        rep = ValidationReport(v, cases[: len(gallery)], None,
-                               {"n": sum(1 for c in cases[len(gallery):] if c.state != "skipped"),
-                                "undecided": sum(1 for c in cases[len(gallery):] if c.state == "undecided")},
-                               time.perf_counter() - tk)
-        rep.drawn_cases = cases[len(gallery):]
         results.append((e, rep))
     return CompareReport(op, contract, results, seed=seed, examples=examples, seconds=time.perf_counter() - t0)
 
@@ -261,7 +243,7 @@ class CompareReport:
     def summary_lines(self) -> list[str]:
         out = [f"matspec compare {self.op} ({self.contract}): {len(self.results)} kernels on the same inputs, "
                f"{self.seconds:.1f} s"]
-        for k in self.to_json()["kernels"]:
+        for k, (_, rep) in zip(self.to_json()["kernels"], self.results):
             band = "—" if not k["band_delivered"] else f"[{k['band_delivered'][0]:.3g}, {k['band_delivered'][1]:.3g}]"
             t = k["timing"][-1] if k["timing"] else None
             tt = "" if not t else f"; {t['median_seconds'] * 1e3:.3g} ms at {t['shape']}" + (
@@ -270,6 +252,8 @@ class CompareReport:
                        f"{_fmt(k['misalignment_max'])}, ‖OᵀO − I‖ {_fmt(k['orthogonality_defect_max'])}"
                        f"{', modifies input' if k['modifies_input'] else ''}"
                        f"{', non-deterministic' if k['nondeterministic'] else ''}{tt}")
+            if rep.v.stopped:
+                out.append(f"      {rep.v.stopped}")
             if k["working_range_text"]:
                 out.append(f"      working range: {k['working_range_text']}")
             if k["first_failure"]:

@@ -15,6 +15,7 @@ from typing import Optional
 
 from matspec.validate.contracts import Contract
 from matspec.validate.dtypes import default_log10_scale_range, edge_scales, kappa_edge
+from matspec.validate.ops import SQUARE_OPS
 
 LAYOUTS = ("contiguous", "transposed", "strided")
 
@@ -254,11 +255,11 @@ def input_strategy(op: str, params: dict, dtype: str, max_dim: int, scale_range:
     if op in ("solve", "lstsq", "tikhonov_solve"):
         @st.composite
         def build(draw):
-            A = draw(matrices(dom, square=op == "solve", full_rank=True, continuous_kappa=True))
+            A = draw(matrices(dom, square=op in SQUARE_OPS, full_rank=True, continuous_kappa=True))
             return {"A": A, "b": draw(vectors(dom, n=A.m)), "layout": draw(layouts())}
         return build()
     if op in ("cond", "eigvalsh"):
-        return st.tuples(matrices(dom, square=True, continuous_kappa=True), layouts()).map(
+        return st.tuples(matrices(dom, square=op in SQUARE_OPS, continuous_kappa=True), layouts()).map(
             lambda t: {"A": t[0], "layout": t[1]})
     min_dim = params.get("k", 1) if op == "norm" and params.get("kind") == "kyfan" else 1
     drawn = matrices(dom, min_dim=min_dim, continuous_kappa=True)

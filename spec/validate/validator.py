@@ -24,11 +24,11 @@ from matspec.validate.baseline import baseline_output
 from matspec.validate.contracts import parse_contract
 from matspec.validate.dtypes import check_scale_range, round_to_dtype
 from matspec.validate.errors import UsageError
-from matspec.validate.inputs import LAYOUTS, adversarial_cases, input_strategy, sized_cases
+from matspec.validate.inputs import LAYOUTS, adversarial_cases, input_strategy, sized_cases, with_neighbours
 from matspec.validate.judge import OpJudge, _fnum
 from matspec.validate.kernels import kernel_name, parse_assignment
 from matspec.validate.precision import DTYPES, Precision
-from matspec.validate.ops import FRAMEWORKS, OP_PARAMS, OPS, arg_names, prepare_args
+from matspec.validate.ops import FRAMEWORKS, OP_PARAMS, OPS, SQUARE_OPS, arg_names, prepare_args
 from matspec.validate.runner import CallResult, KernelRunner
 
 # The oracle is pure Python: an SVD at 60 digits costs ≈ 0.07 s at n = 8, growing like n³.
@@ -104,6 +104,74 @@ def _output_difference(a: dict, b: dict) -> dict:
         scale = float(np.max(np.abs(x))) if np.size(x) else 0.0
     dmax = float(np.max(d)) if np.size(d) else 0.0
     return {"max_abs_difference": dmax, "relative": dmax / scale if scale > 0 else None}
+
+
+def output_problem(out: dict, want: tuple, op: str, framework: str, dtype: str, out_dtype: str,
+                   device: Optional[str]) -> Optional[str]:
+    """Why an output (worker.describe_output's dict) cannot be judged — wrong type, dtype, shape,
+    device, NaN/Inf (a cond of exactly +∞ excepted: κ of a singular input) — or None.  `device`
+    None: not checked.  Shared by validate and matspec.testing."""
+    expect_type = "numpy.ndarray" if framework == "numpy" else "torch.Tensor"
+    ok_type = out["dtype"] is not None
+    if framework == "numpy" and op != "norm" and out["type"] != "numpy.ndarray":
+        ok_type = False
+    if not ok_type:
+        return f"returned {out['type']}, expected a {expect_type}"
+    if out["dtype"] != out_dtype:
+        declared = "declared with --out-dtype" if out_dtype != dtype else "undeclared dtype change; declare it with --out-dtype"
+        return f"returned dtype {out['dtype']}, expected {out_dtype} ({declared})"
+    if tuple(out["shape"]) != want:
+        return f"returned shape {tuple(out['shape'])}, expected {want}"
+    if framework == "torch" and device and out.get("device") and not out["device"].startswith(device.split(":")[0]):
+        return f"returned a tensor on {out['device']}, expected {device}"
+    Y = out["values"]
+    if Y is None:
+        return f"returned non-floating dtype {out['dtype']}"
+    bad = int(np.size(Y) - np.count_nonzero(np.isfinite(Y)))
+    if bad and not (op == "cond" and np.size(Y) == 1 and float(np.asarray(Y).reshape(())) == math.inf):
+        return f"returned NaN/Inf in {bad} of {np.size(Y)} entries"
+    return None
+
+
+def judge_members(judge: OpJudge, ref_box: dict, args64, values):
+    """(state, judgement or None, reason) for one checked output's float64 `values`: a batch
+    (args64[0] of rank 3) member by member.  The oracle's references are kept in `ref_box` (per
+    member; "ref": the first member's), so a second call on the same input reuses them.  An
+    oracle that refuses, or an error of matspec's own, is undecided, never a pass.  Shared by
+    validate and matspec.testing."""
+    from matspec.implementations.base import OracleRefused, OutOfDomain
+
+    batched = args64[0].ndim == 3
+    members = range(args64[0].shape[0]) if batched else [None]
+    results = []
+    for b in members:
+        a_b = [a[b] for a in args64] if batched else args64
+        y_b = values[b] if batched else values
+        try:
+            if b not in ref_box:
+                ref_box[b] = judge.prepare(a_b)
+            j = judge.judge(ref_box[b], y_b)
+        except (OracleRefused, OutOfDomain) as exc:
+            results.append(("undecided", None, f"oracle refused: {exc}"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - matspec's own failure: not the kernel's, never a pass
+            results.append(("undecided", None, f"matspec could not judge this output ({type(exc).__name__}: {exc}); "
+                                               "an internal error, not a verdict on the kernel"))
+            continue
+        results.append((j.state, j, j.reason))
+    ref_box["ref"] = ref_box.get(members[0])
+    if not batched:
+        return results[0]
+    # a batch is judged member by member: it fails if one member fails (named), is ok if all are
+    for k, (st, j, why) in enumerate(results):
+        if st == "fail":
+            if j is not None:
+                j.detail["batch_member"] = k
+            return st, j, f"batch member {k}: {why}"
+    for k, (st, j, why) in enumerate(results):
+        if st != "ok":
+            return st, j, f"batch member {k}: {why}"
+    return results[0]
 
 
 class Validator:
@@ -195,9 +263,14 @@ class Validator:
         # λ for the probabilistic allowances: every bound this run can judge holds together with
         # probability ≥ 1 − false_alarm (a union bound, tolerance.lambda_for) — counted as the
         # inputs (gallery, sweeps, draws, shrink steps: ≤ 4·examples + 64) × 2 calls × the
-        # output's entries (≤ max_dim²) × 8 accumulations per entry
+        # output's entries × 8 accumulations per entry.  An output has at most max(m, n)² entries
+        # per matrix (m × n, n × p with p ≤ n, or fewer), and a batch B of them: max_dim² for the
+        # small draws, B·max(m, n)² at the largest --shape (tile neighbours included)
         self.false_alarm = false_alarm
-        planned = (4 * examples + 64) * 2 * max(max_dim, 8) ** 2 * 8
+        entries = max(max_dim, 8) ** 2
+        if self.shapes:
+            entries = max([entries] + [b * max(m, n) ** 2 for b, m, n in with_neighbours(self.shapes)])
+        planned = (4 * examples + 64) * 2 * entries * 8
         from matspec.tolerance import lambda_for
 
         self.lam = lambda_for(planned, false_alarm)
@@ -241,7 +314,7 @@ class Validator:
             if b != 1 and batch != 1 and b != batch:
                 raise UsageError(f"shape {sh} has batch {b} but --batch is {batch}")
             b = batch if b == 1 else b
-            if op in ("solve", "cond", "eigvalsh") and m != n:
+            if op in SQUARE_OPS and m != n:
                 raise UsageError(f"{op} needs square shapes, got {m}x{n}")
             if op in ("matmul", "lstsq", "tikhonov_solve", "solve") and b != 1:
                 raise UsageError(f"{op} takes no batch dimension yet")
@@ -371,66 +444,14 @@ class Validator:
 
     # -- one input ---------------------------------------------------------------------
     def _output_problem(self, out: dict, want: tuple) -> Optional[str]:
-        """Why an output cannot be judged (wrong type, dtype, shape, device, NaN/Inf), or None."""
-        expect_type = "numpy.ndarray" if self.framework == "numpy" else "torch.Tensor"
-        ok_type = out["dtype"] is not None
-        if self.framework == "numpy" and self.op != "norm" and out["type"] != "numpy.ndarray":
-            ok_type = False
-        if not ok_type:
-            return f"returned {out['type']}, expected a {expect_type}"
-        if out["dtype"] != self.out_dtype:
-            declared = "declared with --out-dtype" if self.out_dtype != self.dtype else "undeclared dtype change; declare it with --out-dtype"
-            return f"returned dtype {out['dtype']}, expected {self.out_dtype} ({declared})"
-        if tuple(out["shape"]) != want:
-            return f"returned shape {tuple(out['shape'])}, expected {want}"
-        if self.framework == "torch" and out.get("device") and not out["device"].startswith(self.device.split(":")[0]):
-            return f"returned a tensor on {out['device']}, expected {self.device}"
-        Y = out["values"]
-        if Y is None:
-            return f"returned non-floating dtype {out['dtype']}"
-        bad = int(np.size(Y) - np.count_nonzero(np.isfinite(Y)))
-        if bad and not (self.op == "cond" and np.size(Y) == 1 and float(np.asarray(Y).reshape(())) == math.inf):
-            return f"returned NaN/Inf in {bad} of {np.size(Y)} entries"
-        return None
+        return output_problem(out, want, self.op, self.framework, self.dtype, self.out_dtype, self.device)
 
     def _judge_output(self, ref_box: dict, args64, out: dict, want: tuple):
         """(state, judgement or None, reason) for one output."""
-        from matspec.implementations.base import OracleRefused, OutOfDomain
-
         problem = self._output_problem(out, want)
         if problem:
             return "fail", None, problem
-        batched = args64[0].ndim == 3
-        members = range(args64[0].shape[0]) if batched else [None]
-        results = []
-        for b in members:
-            a_b = [a[b] for a in args64] if batched else args64
-            y_b = out["values"][b] if batched else out["values"]
-            try:
-                if b not in ref_box:
-                    ref_box[b] = self.judge_.prepare(a_b)
-                j = self.judge_.judge(ref_box[b], y_b)
-            except (OracleRefused, OutOfDomain) as exc:
-                results.append(("undecided", None, f"oracle refused: {exc}"))
-                continue
-            except Exception as exc:  # noqa: BLE001 - matspec's own failure: not the kernel's, never a pass
-                results.append(("undecided", None, f"matspec could not judge this output ({type(exc).__name__}: {exc}); "
-                                                   "an internal error, not a verdict on the kernel"))
-                continue
-            results.append((j.state, j, j.reason))
-        ref_box["ref"] = ref_box.get(members[0])
-        if not batched:
-            return results[0]
-        # a batch is judged member by member: it fails if one member fails (named), is ok if all are
-        for k, (st, j, why) in enumerate(results):
-            if st == "fail":
-                if j is not None:
-                    j.detail["batch_member"] = k
-                return st, j, f"batch member {k}: {why}"
-        for k, (st, j, why) in enumerate(results):
-            if st != "ok":
-                return st, j, f"batch member {k}: {why}"
-        return results[0]
+        return judge_members(self.judge_, ref_box, args64, out["values"])
 
     def _record_call_findings(self, res: CaseResult, calls: list[CallResult]) -> Optional[str]:
         """Mutation, leftover children and warnings of the calls; returns a failure reason
@@ -580,40 +601,71 @@ class Validator:
         """Gallery, working range, drawn inputs; `progress(label)` is called after every evaluated
         input (the CLI draws a progress bar on a terminal from it)."""
         self._progress = progress
+        try:
+            return self.run_cases()
+        finally:
+            if self._owns_runner:
+                self.runner.close()
+
+    def gallery_inputs(self) -> list:
+        """The fixed inputs of a run: the adversarial gallery and, with --shape, its sweeps at the
+        user's shapes ([] when the gallery is off)."""
+        if not self.gallery:
+            return []
+        gallery = adversarial_cases(self.op, self.op_params, self.dtype, self.scale_range, self.contract,
+                                    max_dim=self.max_dim, u_c=self.precision.u_c)
+        if self.shapes:
+            gallery += sized_cases(self.op, self.shapes, self.contract, self.precision.u_c,
+                                   self.judge_._oracle_limit(), self.scale_range)
+        return gallery
+
+    def run_cases(self, gallery: Optional[list] = None, drawn_inputs: Optional[list] = None) -> "ValidationReport":
+        """One run's sequence of cases, shared by ``validate`` and ``compare`` so the two cannot
+        drift: bind the kernel; the gallery (`gallery`, default this validator's own), stopping
+        after STOP_AFTER_HANGS consecutive inputs without a result; the working range, its edge
+        inputs kept as cases (a failure beyond an end is a failed case of the run); then the
+        drawn inputs — a Hypothesis search with shrinking, or, given `drawn_inputs` (compare:
+        the same specs for every kernel), exactly those, in order, unshrunk (the report's
+        ``drawn_cases``).  The caller closes the runner."""
         from matspec.validate.report import ValidationReport
 
         t0 = time.perf_counter()
         cases: list[CaseResult] = []
         shrunk: Optional[CaseResult] = None
         drawn = {"n": 0, "undecided": 0}
-        try:
-            self.bind_kernel()
-            gallery = adversarial_cases(self.op, self.op_params, self.dtype, self.scale_range, self.contract,
-                                        max_dim=self.max_dim, u_c=self.precision.u_c) if self.gallery else []
-            if self.gallery and self.shapes:
-                gallery += sized_cases(self.op, self.shapes, self.contract, self.precision.u_c,
-                                       self.judge_._oracle_limit(), self.scale_range)
-            hung = 0
-            for label, inputs in gallery:
-                cr = self.evaluate(inputs, label)
-                cases.append(cr)
-                hung = hung + 1 if cr.reason.startswith(("no result within", "warm-up (first call")) else 0
-                if hung >= STOP_AFTER_HANGS:
-                    # a kernel that hangs on every input: each further one costs a timeout and says nothing new
-                    self.stopped = f"stopped after {hung} consecutive inputs without a result (timeouts); the rest was not run"
-                    return ValidationReport(self, cases, None, drawn, time.perf_counter() - t0)
-            if self.locate_range:
-                self.scale_range_found = self._locate_scale_range()
-                for name, sd in (("above", self.scale_range_found.high), ("below", self.scale_range_found.low)):
-                    if sd is not None and sd.bad_case is not None:
-                        sd.bad_case.label = f"working range: first failure {name} ({sd.family})"
-                        cases.append(sd.bad_case)
-            if self.examples > 0:
-                shrunk = self._search(drawn)
-        finally:
-            if self._owns_runner:
-                self.runner.close()
-        return ValidationReport(self, cases, shrunk, drawn, time.perf_counter() - t0)
+        drawn_cases: list[CaseResult] = []
+
+        def report():
+            rep = ValidationReport(self, cases, shrunk, drawn, time.perf_counter() - t0)
+            if drawn_inputs is not None:
+                rep.drawn_cases = drawn_cases
+            return rep
+
+        self.bind_kernel()
+        if gallery is None:
+            gallery = self.gallery_inputs()
+        hung = 0
+        for label, inputs in gallery:
+            cr = self.evaluate(inputs, label)
+            cases.append(cr)
+            hung = hung + 1 if cr.reason.startswith(("no result within", "warm-up (first call")) else 0
+            if hung >= STOP_AFTER_HANGS:
+                # a kernel that hangs on every input: each further one costs a timeout and says nothing new
+                self.stopped = f"stopped after {hung} consecutive inputs without a result (timeouts); the rest was not run"
+                return report()
+        if self.locate_range:
+            self.scale_range_found = self._locate_scale_range()
+            cases += self.scale_range_found.edge_cases()
+        if drawn_inputs is not None:
+            for i, inputs in enumerate(drawn_inputs):
+                cr = self.evaluate(inputs, f"drawn #{i}")
+                drawn_cases.append(cr)
+                if cr.state != "skipped":
+                    drawn["n"] += 1
+                    drawn["undecided"] += cr.state == "undecided"
+        elif self.examples > 0:
+            shrunk = self._search(drawn)
+        return report()
 
     # -- working range ------------------------------------------------------------------------
     def _range_inputs(self, s: float, family: str) -> dict:

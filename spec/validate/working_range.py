@@ -16,6 +16,8 @@ below their eps (‖G‖_F ≈ 1e-7), and one that casts to float16 before norma
 
 The first failing input beyond each end is kept as a failed case of the run (with its replay
 command), so a kernel whose failures all lie between the gallery's probe points still fails.
+A range can also end at a point the judge could not decide (an oracle that refuses, a vacuous
+allowance): that end is kept as an undecided case and reported as such — never as a failure.
 """
 from __future__ import annotations
 
@@ -34,8 +36,13 @@ BISECT_TO = 0.1  # decades
 class Side:
     last_ok: Optional[float]  # log10 scale
     first_bad: Optional[float]
-    bad_case: object = None  # the CaseResult at first_bad
+    bad_case: object = None  # the CaseResult at first_bad: failed, or undecided (not "ok" ends a range)
     family: str = ""
+
+    @property
+    def failed(self) -> bool:
+        """Whether this end is a failure (False: the range ends at an undecided point)."""
+        return self.bad_case is not None and self.bad_case.state == "fail"
 
 
 @dataclass
@@ -76,10 +83,24 @@ class ScaleRange:
         parts = []
         for sd, name in ((self.high, "above"), (self.low, "below")):
             if sd is not None and sd.bad_case is not None:
-                parts.append(f"{name}: {_what_goes_wrong(sd.bad_case, self.band)} ({sd.family} fails first)")
+                parts.append(f"{name}: {_what_goes_wrong(sd.bad_case, self.band)} ({sd.family} fails first)" if sd.failed
+                             else f"{name}: {_what_goes_wrong(sd.bad_case, self.band)} ({sd.family}; the range ends "
+                                  "there, no failure seen)")
         if self.islands:
             parts.append("passes again at 1e" + ", 1e".join(f"{s:g}" for s in self.islands) + " (not contiguous)")
         return text + ("; " + "; ".join(parts) if parts else "")
+
+    def edge_cases(self) -> list:
+        """The input beyond each end of the range, labelled for the run's cases: "working range:
+        first failure above (square)" where it failed, "working range ends: undecided above
+        (square)" where the judge could not decide there (not a failure)."""
+        out = []
+        for sd, name in ((self.high, "above"), (self.low, "below")):
+            if sd is not None and sd.bad_case is not None:
+                sd.bad_case.label = (f"working range: first failure {name} ({sd.family})" if sd.failed else
+                                     f"working range ends: {sd.bad_case.state} {name} ({sd.family})")
+                out.append(sd.bad_case)
+        return out
 
     def _end(self, sd: Optional[Side], edge_sign: str) -> str:
         if sd is None or sd.last_ok is None:
@@ -93,7 +114,9 @@ class ScaleRange:
 
 def _what_goes_wrong(case, band: Optional[tuple] = None) -> str:
     """One line: what the kernel returned at the first failing scale — for a band contract the
-    output σ that left the band."""
+    output σ that left the band; at an undecided end, that it is undecided and why."""
+    if case.state != "fail":
+        return f"{case.state} ({case.reason.split(' (')[0]})" if case.reason else case.state
     d = case.detail or {}
     sig = d.get("output_sigma_on_input_vectors") or []
     if sig and all(x == 0 for x in sig):
