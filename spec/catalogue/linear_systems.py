@@ -30,6 +30,7 @@ from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, InputError, MatrixSpec, OrthogonalSpec, Spec, cast_with_bound, register_spec
 from matspec.strategies import SEEDS, dims, half_scale, matrices, vector_entries
 from matspec.values import Relation, Val, eq, ge, holds_that, le, lt, sqrt, vmax
+from matspec.catalogue.schatten import qlqt, udv
 
 CLAIMS = Registry()
 
@@ -559,7 +560,7 @@ def _quad(ops, U, L):
 
     lam = diag_of(L)
     MU = ops.mat(U)
-    A = ops.matmul(ops.matmul(MU, ops.mat(L)), ops.transpose(MU))
+    A = qlqt(ops, MU, L)
     return A, MU, lam
 
 
@@ -1341,7 +1342,7 @@ def _tik_sensitivity(ops, U, D, V, lam):
 
     sig = diag_of(D)
     m, n = D.m, D.n
-    A = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    A = udv(ops, U, D, V)
     At = ops.transpose(A)
     G = ops.matmul(At, A)
     S_lam = ops.solve(ops.add(G, ops.scale(lam, ops.identity(n))), At)

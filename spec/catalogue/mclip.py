@@ -15,6 +15,7 @@ from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, OrthogonalSpec
 from matspec.strategies import matrices
 from matspec.values import Val, eq, gt, holds_that, le, lt
+from matspec.catalogue.schatten import udv
 
 from ._common import NO_BF16_LINALG, Registry, src2
 
@@ -333,7 +334,7 @@ def _springs_inputs(d):
 
 
 def _springs(ops, U, D, V):
-    A = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    A = udv(ops, U, D, V)
     Gp, Gm = _gram_pm(ops, A)
     return A, [s for s in (D.rows[i][i] for i in range(D.n))], ops.eigvalsh(Gp), ops.eigvalsh(Gm)
 

@@ -34,7 +34,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from matspec.catalogue._common import NO_BF16_LINALG, Registry, named, src
-from matspec.catalogue.schatten import SIGMAS, diag_of, frame, udv_inputs
+from matspec.catalogue.schatten import SIGMAS, diag_of, frame, udv, udv_inputs
 from matspec.claim import Empirical, EmpiricalKind, Form, Measurement, Verdict
 from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, MatrixSpec, OrthogonalSpec
@@ -160,7 +160,7 @@ def _spec_subgrad_inputs(d: Domain):
 
 def _spectral_subgradient(ops, U, D, V, E, t):
     sig = diag_of(D)
-    M = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    M = udv(ops, U, D, V)
     u1, v1 = frame(ops, ops.mat(U), 1), frame(ops, ops.transpose(ops.mat(V)), 1)
     G = ops.matmul(u1, ops.transpose(v1))  # u1 v1ᵀ (A = U D V: v1 is the first row of V)
     ME = ops.scale(t, ops.mat(E))
@@ -808,7 +808,7 @@ def _compression(ops, U, D, V, k):
     Uk = frame(ops, ops.mat(U), k)
     UkSk = ops.matmul(Uk, ops.mat(Dk))
     Vk = frame(ops, ops.transpose(ops.mat(V)), k)  # A = U D V: right singular vectors = columns of Vᵀ
-    W = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    W = udv(ops, U, D, V)
     stored = UkSk.m * UkSk.n + Vk.m * Vk.n
     rels = [holds_that(stored == k * (m + n), f"U_kΣ_k and V_k hold k(d1 + d2) = {k * (m + n)} numbers (got {stored})")]
     if k == min(m, n) or sig[k - 1] > sig[k]:  # W_k unique only with a gap

@@ -16,6 +16,7 @@ from matspec.implementations.base import Domain, Mat
 from matspec.inputs import ArraySpec, OrthogonalSpec
 from matspec.strategies import half_scale, matrices
 from matspec.values import Val, eq, gt, le
+from matspec.catalogue.schatten import udv
 
 from ._common import NO_BF16_LINALG, Registry, src2
 
@@ -293,14 +294,14 @@ def _one_sided_quotients(ops, A, H):
 
 
 def _kink_stated(ops, U, D, V, E):
-    A = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    A = udv(ops, U, D, V)
     fwd, bwd = _one_sided_quotients(ops, A, ops.mat(E))
     return gt(ops.norm(ops.sub(fwd, bwd), "fro"), Val.exact("1e-10"),
               "msign is not differentiable at M (σ_i = σ_j): its one-sided difference quotients differ")
 
 
 def _repeated_corrected(ops, U, D, V, E):
-    A = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    A = udv(ops, U, D, V)
     return _frechet_corrected_at(ops, A, ops.mat(E))
 
 

@@ -80,6 +80,11 @@ def udv(ops, U, D, V):
     return ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
 
 
+def qlqt(ops, MQ, L):
+    """A = Q·Λ·Qᵀ in the op set (MQ an orthogonal Mat, L a diagonal ArraySpec): symmetric, A q_i = λ_i q_i."""
+    return ops.matmul(ops.matmul(MQ, ops.mat(L)), ops.transpose(MQ))
+
+
 def frame(ops, Q, k: int):
     """The first k columns of an orthogonal matrix (a Mat), as Q·[I_k; 0]."""
     n = Q.shape[0]

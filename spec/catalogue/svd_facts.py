@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 
 from matspec.catalogue._common import Registry, named, src, src2
 from matspec.catalogue.linear_systems import BF16_UNSUPPORTED, _vec
-from matspec.catalogue.schatten import SIGMAS, diag_of, diag_spec, frame, udv_inputs
+from matspec.catalogue.schatten import SIGMAS, diag_of, diag_spec, frame, qlqt, udv, udv_inputs
 from matspec.claim import Empirical, EmpiricalKind, Form, Measurement, Outcome, Verdict
 from matspec.formats import round_to_grid
 from matspec.implementations.base import Domain
@@ -123,7 +123,7 @@ def _trunc_memory(ops, U, D, V, k):
                                                     f"(got {stored})"),
             holds_that((stored < m * n) == (Fraction(k) < Fraction(m * n, m + n + 1)),
                        "fewer than mn floats ⟺ k < mn/(m + n + 1)")]
-    W = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    W = udv(ops, U, D, V)
     if k == min(m, n) or sig[k - 1] > sig[k]:
         R = ops.sub(ops.matmul(ops.matmul(Uk, Sk), ops.transpose(Vk)), ops.lowrank(W, k))
         rels.append(eq(ops.norm(R, "fro"), 0, "U_k Σ_k V_kᵀ == A_k (truncated SVD)"))
@@ -177,7 +177,7 @@ def _lora(ops, U, D, V, k):
     A = ops.matmul(Uk, Sk)
     B = ops.transpose(frame(ops, ops.transpose(ops.mat(V)), k))
     rels.append(holds_that(A.m * A.n + B.m * B.n == 2 * d * k, f"A (d×k) and B (k×d) hold 2dk = {2 * d * k}"))
-    W = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    W = udv(ops, U, D, V)
     if sig[k - 1] > sig[k]:
         rels.append(eq(ops.norm(ops.sub(ops.matmul(A, B), ops.lowrank(W, k)), "fro"), 0, "A·B == W_k"))
     rels.append(eq(ops.svdvals(ops.matmul(A, B))[k] if k < d else Val.exact(0), 0, "rank(A·B) <= k"))
@@ -274,7 +274,7 @@ def _eig_parts(ops, Q, L):
     lam = diag_of(L)
     n = len(lam)
     MQ = ops.mat(Q)
-    A = ops.matmul(ops.matmul(MQ, ops.mat(L)), ops.transpose(MQ))  # A = Q Λ Qᵀ, A q_i = λ_i q_i
+    A = qlqt(ops, MQ, L)  # A = Q Λ Qᵀ, A q_i = λ_i q_i
     ev = ops.eigvalsh(A)
     rels = [eq(e, x, f"λ_{i + 1}(A) == {x:g}") for i, (e, x) in enumerate(zip(ev, sorted(lam, reverse=True)))]
     out = []
@@ -428,7 +428,7 @@ def _rsr_inputs(d: Domain):
 def _rsr_stated(ops, U, D, V, x):
     """As stated: A = (rotation)·(non-negative scaling)·(rotation).  det of a rotation is +1 and of Σ is Πσ >= 0, so
     such a factorisation exists only when det A >= 0: checked on A = U·D·V."""
-    A = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    A = udv(ops, U, D, V)
     return ge(det_small(ops, A), 0, "A = (rotation)(Σ >= 0)(rotation) needs det A = det Σ >= 0")
 
 
@@ -583,7 +583,7 @@ def _curvature(ops, Q, L, c3, c4, t):
     lam, a3, a4 = diag_of(L), diag_of(c3), diag_of(c4)
     n = len(lam)
     MQ = ops.mat(Q)
-    H = ops.matmul(ops.matmul(MQ, ops.mat(L)), ops.transpose(MQ))
+    H = qlqt(ops, MQ, L)
     ev = ops.eigvalsh(H)
     rels = [eq(e, x, f"λ_{i + 1}(H) == {x:g}") for i, (e, x) in enumerate(zip(ev, sorted(lam, reverse=True)))]
     for i in range(n):
@@ -689,7 +689,7 @@ def _newton_dir(ops, Q, L, g):
     lam = diag_of(L)
     n = len(lam)
     MQ = ops.mat(Q)
-    H = ops.matmul(ops.matmul(MQ, ops.mat(L)), ops.transpose(MQ))
+    H = qlqt(ops, MQ, L)
     G = ops.mat(g)
     step = ops.solve(H, G)
     rels = []
@@ -1313,7 +1313,7 @@ CLAIMS.add(
 
 
 def _gram_min_eig(ops, U, D, V):
-    M = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    M = udv(ops, U, D, V)
     return ops.eigvalsh(ops.matmul(ops.transpose(M), M)), M
 
 
@@ -1414,7 +1414,7 @@ CLAIMS.add(
 
 def _energy(ops, U, D, V, r):
     sig = list(diag_of(D))
-    A = ops.matmul(ops.matmul(ops.mat(U), ops.mat(D)), ops.mat(V))
+    A = udv(ops, U, D, V)
     total = ops.norm(A, "fro") ** 2
     R = vsum(Val.exact(s) ** 2 for s in sig[:r]) / vsum(Val.exact(s) ** 2 for s in sig)
     rels = [eq(R, 1 - ops.norm(ops.sub(A, ops.lowrank(A, r)), "fro") ** 2 / total,
@@ -1753,7 +1753,7 @@ def _sym_eig_inputs(positive: bool):
 
 def _sym(ops, Q, L):
     MQ = ops.mat(Q)
-    return ops.matmul(ops.matmul(MQ, ops.mat(L)), ops.transpose(MQ))  # A = QΛQᵀ, symmetric
+    return qlqt(ops, MQ, L)  # A = QΛQᵀ, symmetric
 
 
 def _no_rotation_stated(ops, Q, L):
