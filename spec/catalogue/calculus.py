@@ -14,6 +14,7 @@ from matspec.claim import Form, Verdict
 from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, OrthogonalSpec
 from matspec.values import Val, eq, ge, le, sqrt
+from matspec.catalogue.schatten import diag_spec
 
 from ._common import NO_BF16_LINALG, Registry, src2
 
@@ -118,8 +119,7 @@ def _sv_jump(ops, U, V, n, k):
     MU, MV = ops.mat(U), ops.mat(V)
 
     def at(first, second):
-        D = ArraySpec.of([[(first if i == 0 else second if i == 1 else 0.5) if i == j else 0.0 for j in range(n)]
-                          for i in range(n)])
+        D = diag_spec(n, n, [first, second] + [0.5] * (n - 2))
         return ops.matmul(ops.matmul(MU, ops.mat(D)), MV)
 
     Mt, Nt = at(1 + t, 1.0), at(1.0, 1 + t)  # σ1 = σ2 = 1 at t = 0; the larger one swaps position

@@ -15,7 +15,7 @@ from matspec.implementations.base import Domain
 from matspec.inputs import ArraySpec, OrthogonalSpec
 from matspec.strategies import matrices
 from matspec.values import Val, eq, gt, holds_that, le, lt
-from matspec.catalogue.schatten import udv
+from matspec.catalogue.schatten import diag_spec, udv
 
 from ._common import NO_BF16_LINALG, Registry, src2
 
@@ -327,7 +327,7 @@ def _springs_inputs(d):
         strong = draw(st.lists(st.sampled_from((1.5, 2.0, 4.0)), min_size=n - len(weak), max_size=n - len(weak)))
         sig = sorted(weak + strong, reverse=True)
         return {"U": OrthogonalSpec(n, draw(st.integers(0, 20))),
-                "D": ArraySpec.of([[sig[i] if i == j else 0.0 for j in range(n)] for i in range(n)]),
+                "D": diag_spec(n, n, sig),
                 "V": OrthogonalSpec(n, draw(st.integers(0, 20)))}
 
     return build()
@@ -399,7 +399,7 @@ def _cancel_inputs(d):
     def build(draw):
         n = draw(st.integers(1, 3))
         sig = sorted(draw(st.lists(st.sampled_from((0.25, 0.5, 2.0, 4.0)), min_size=n, max_size=n)), reverse=True)
-        return {"M": ArraySpec.of([[sig[i] if i == j else 0.0 for j in range(n)] for i in range(n)]),
+        return {"M": diag_spec(n, n, sig),
                 "schedule": draw(st.sampled_from(("youjiacheng", "polar_express", "muon_quintic")))}
 
     return build()
