@@ -161,7 +161,7 @@ def comparison(run: Run, shape: str, examples: int, device: str):
     if not entries:
         return {"status": "skipped", "why": "no surveyed kernel importable here", "skipped": skipped}
     rep = compare("msign", entries, contract=BAND, examples=examples, shapes=[shape], locate_range=False,
-                  timeout=300, warmup_timeout=600, scale_range=WINDOW)
+                  timeout=300, warmup_timeout=600, scale_range=WINDOW, device=device)
     rep.write(run.out / "compare")
     return {"kernels": [k["name"] for k in rep.to_json()["kernels"]], "skipped": skipped, "report": "compare"}
 

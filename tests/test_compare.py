@@ -92,3 +92,17 @@ def test_plugin_fixture(pytester):
     """))
     res = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider", "-p", "no:xdist")
     res.assert_outcomes(passed=1)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is not None and __import__("torch").cuda.is_available(),
+                    reason="checks the no-CUDA error; on a CUDA machine benchmarks/gpu_check.py exercises the device")
+def test_the_device_reaches_every_torch_kernel(tmp_path, capsys):
+    # compare once had no device: gpu_check's "GPU" comparison ran every kernel on the CPU and named
+    # the GPU in its report.  Asking for CUDA where there is none must now be a usage error, not a CPU run.
+    with pytest.raises(Exception, match="CUDA") as info:
+        compare("msign", _entries()[:1], contract=BAND, examples=1, max_dim=3, locate_range=False, device="cuda")
+    assert type(info.value).__name__ == "UsageError" and "kernel muon" in str(info.value)
+    code = main(["compare", "--op", "msign", "--kernel", f"m={K}:muon_quintic", "--device", "cuda", "--examples", "1",
+                 "--no-working-range", "--report", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 2 and "CUDA" in err and len(err.strip().splitlines()) == 1

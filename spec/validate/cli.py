@@ -47,6 +47,8 @@ def _add_compare(sub) -> None:
     c.add_argument("--framework", choices=FRAMEWORKS, default="torch", help="for --kernel entries")
     c.add_argument("--dtype", choices=DTYPES, default="float32", help="for --kernel entries")
     c.add_argument("--compute-dtype", choices=COMPUTE_DTYPES, default=None, help="for --kernel entries")
+    c.add_argument("--device", default="cpu", help="torch device of every torch kernel's inputs (cpu, cuda, cuda:1, …); "
+                                                   "NumPy kernels run on the CPU")
     c.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="op parameter (as for validate)")
     c.add_argument("--contract", default="exact")
     c.add_argument("--examples", type=nonneg_int, default=20, help="drawn inputs, the same for every kernel")
@@ -86,7 +88,7 @@ def cmd_compare(args) -> int:
             rep = compare(args.op, entries, contract=args.contract, params=params, examples=args.examples,
                           seed=args.seed, shapes=args.shape or None, batch=args.batch, max_dim=args.max_dim,
                           timeout=args.timeout, warmup_timeout=args.warmup_timeout, scale_range=args.scale_range,
-                          locate_range=not args.no_working_range,
+                          locate_range=not args.no_working_range, device=args.device,
                           progress=lambda label: (bar.set_postfix_str(label[:40]), bar.update(1)))
     except UsageError as exc:
         print(f"matspec compare: {exc}", file=sys.stderr)

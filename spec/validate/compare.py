@@ -100,9 +100,10 @@ def draw_inputs(strategy, count: int, seed: int) -> list:
 
 def compare(op: str, kernels: list, *, contract: str = "exact", params: Optional[dict] = None, examples: int = 20,
             seed: int = 0, shapes: Optional[list] = None, batch: int = 1, max_dim: int = 8, timeout: float = 10.0,
-            warmup_timeout: Optional[float] = None, scale_range=None, locate_range: bool = True,
+            warmup_timeout: Optional[float] = None, scale_range=None, locate_range: bool = True, device: str = "cpu",
             progress: Optional[Callable[[str], None]] = None) -> "CompareReport":
-    """Run every kernel of `kernels` (KernelEntry, 'NAME=REF' strings or callables) on the same inputs."""
+    """Run every kernel of `kernels` (KernelEntry, 'NAME=REF' strings or callables) on the same inputs.
+    `device` is where torch kernels get their inputs ('cpu', 'cuda', 'cuda:1', …); NumPy kernels run on the CPU."""
     from matspec.validate.inputs import input_strategy
     from matspec.validate.validator import Validator
 
@@ -117,6 +118,7 @@ def compare(op: str, kernels: list, *, contract: str = "exact", params: Optional
     validators = []
     for e in entries:
         validators.append(Validator(op, e.kernel, dtype=e.dtype, framework=e.framework, out_dtype=e.out_dtype,
+                                    device=device if e.framework == "torch" else "cpu",
                                     compute_dtype=e.compute_dtype, params={**(params or {}), **e.params},
                                     kernel_args=e.kernel_args, contract=contract, examples=examples, seed=seed,
                                     timeout=timeout, warmup_timeout=warmup_timeout, max_dim=max_dim,
@@ -143,13 +145,15 @@ def compare(op: str, kernels: list, *, contract: str = "exact", params: Optional
         finally:
             v.runner.close()
         results.append((e, rep))
-    return CompareReport(op, contract, results, seed=seed, examples=examples, seconds=time.perf_counter() - t0)
+    return CompareReport(op, contract, results, seed=seed, examples=examples, seconds=time.perf_counter() - t0,
+                         device=device)
 
 
 class CompareReport:
-    def __init__(self, op: str, contract: str, results: list, *, seed: int, examples: int, seconds: float):
+    def __init__(self, op: str, contract: str, results: list, *, seed: int, examples: int, seconds: float,
+                 device: str = "cpu"):
         self.op, self.contract, self.results = op, contract, results
-        self.seed, self.examples, self.seconds = seed, examples, seconds
+        self.seed, self.examples, self.seconds, self.device = seed, examples, seconds, device
 
     # -- per kernel ------------------------------------------------------------------------------
     @staticmethod
@@ -213,7 +217,7 @@ class CompareReport:
             "op": self.op, "contract": self.contract, "seed": self.seed, "drawn_examples": self.examples,
             "seconds": round(self.seconds, 2),
             "environment": {"python": platform.python_version(), "numpy": np.__version__, "machine": platform.machine(),
-                            "device": _device_name()},
+                            "device": _device_name(self.device)},
             "kernels": kernels,
             "curves": self._curves(),
         }
@@ -426,12 +430,10 @@ def _json_default(x):
     return str(x)
 
 
-def _device_name() -> str:
-    try:
+def _device_name(device: str = "cpu") -> str:
+    """The device the torch kernels ran on, named (not merely one this machine has)."""
+    if device.startswith("cuda"):
         import torch
 
-        if torch.cuda.is_available():
-            return f"cuda: {torch.cuda.get_device_name(0)}"
-    except ImportError:
-        pass
+        return f"{device}: {torch.cuda.get_device_name(torch.device(device))}"
     return f"cpu: {platform.processor() or platform.machine()}"
