@@ -307,3 +307,22 @@ def test_lowrank_with_k_at_least_the_rank_is_judged_both_ways(base_seed):
     assert good.verdict == "pass", "\n".join(good.summary_lines())
     bad = validate("lowrank", f"{BAD}:lowrank_off_by_one", params={"k": 1}, seed=base_seed, examples=6, max_dim=6)
     assert any(c.label == "1x1" for c in bad.failures), "\n".join(bad.summary_lines())
+
+
+def test_signed_permutations_by_indexing_equal_the_dense_products():
+    # the rounding paths apply P·A·Q and Pᵀ·Y·Qᵀ by indexing (O(n²), not 2n³); a wrong index map
+    # would hand every path a different matrix and judge kernels against unrelated references
+    import numpy as np
+
+    from matspec.validate.reference import SignedPerm, _signed_perm
+
+    rng = np.random.default_rng(0)
+    for m, n in [(5, 7), (1, 1), (6, 3)]:
+        A = rng.standard_normal((m, n))
+        P, Q = SignedPerm(m, np.random.default_rng(3)), SignedPerm(n, np.random.default_rng(4))
+        Pd, Qd = _signed_perm(m, np.random.default_rng(3)), _signed_perm(n, np.random.default_rng(4))
+        assert sorted(map(tuple, np.abs(Pd))) == sorted(map(tuple, np.eye(m)))  # a signed permutation
+        for X in (A, A.astype(np.float32)):
+            assert np.array_equal(P.left(X), Pd @ X) and np.array_equal(P.left_t(X), Pd.T @ X)
+            assert np.array_equal(Q.right(X), X @ Qd) and np.array_equal(Q.right_t(X), X @ Qd.T)
+            assert np.array_equal(Q.right_t(P.left_t(Q.right(P.left(X)))), X)

@@ -96,6 +96,9 @@ class OpJudge:
         # cannot be more accurate than its own rounding (Precision.u).
         self.u = prec.u
         self.dtype = prec.input
+        # where the float64 tier's n³ work runs (device64): NumPy unless the validator puts it on
+        # the kernel's GPU
+        self.engine = None
 
     # -- expected output shapes -----------------------------------------------------
     def out_shape(self, args64) -> tuple:
@@ -729,7 +732,7 @@ class OpJudge:
         # of msign / newton_schulz and the other norms have no float64 tier yet)
         if (op == "svdvals" or (op == "norm" and self.params["kind"] == "2")
                 or (op in BAND_OPS and self.contract.kind == "band")):
-            ref["svd64"] = SVD64(A)
+            ref["svd64"] = SVD64(A, self.engine)
         if op == "matmul":
             B = np.asarray(args64[1], dtype=np.float64)
             ref["value64"] = A @ B
@@ -861,11 +864,16 @@ class OpJudge:
         lo_x = 0.0 if c.floor is not None else c.lo
         gaps = [max(c.lo - x, x - c.hi, 0.0) for x in d]
         # the rest: the output on the complement of the determined directions, σ in [lo_x, HI]
-        UC, VC = sv.U[:, C], sv.Vt[C, :].T
-        rest = Y - UC @ (UC.T @ Y)
-        rest = rest - (rest @ VC) @ VC.T
-        small = rest if rest.shape[0] <= rest.shape[1] else rest.T
-        sr = np.sqrt(np.clip(np.linalg.eigvalsh(small @ small.T), 0, None))[::-1][: len(X)]
+        sr = np.zeros(0)
+        if X:  # (with every direction determined there is no rest to judge: 4 products and an eigvalsh saved)
+            from matspec.validate import device64 as dev
+
+            UC, VC = sv.U[:, C], sv.Vt[C, :].T
+            Yd = dev.like(Y, sv.U)
+            rest = Yd - UC @ (UC.T @ Yd)
+            rest = rest - (rest @ VC) @ VC.T
+            small = rest if rest.shape[0] <= rest.shape[1] else rest.T
+            sr = np.sqrt(np.clip(dev.eigvalsh(small @ small.T), 0, None))[::-1][: len(X)]
         gaps += [max(lo_x - x, x - c.hi, 0.0) for x in sr]
         oob = math.sqrt(sum(g * g for g in gaps))
         det.update(output_sigma_on_input_vectors=[float(x) for x in d], output_sigma_exempt_block=[float(x) for x in sr],
@@ -884,7 +892,7 @@ class OpJudge:
         kern = pair_buckets(sv.U, s, sv.Vt, C, Y)
         hint = self.params.get("_schedule_hint")
         paths = [P for P in reference_outputs(self.op, self.params, ref["args64"], prec, "band", schedule_hint=hint,
-                                              large=True) if P is not None and np.all(np.isfinite(P))]
+                                              large=True, engine=self.engine) if P is not None and np.all(np.isfinite(P))]
         pb = [pair_buckets(sv.U, s, sv.Vt, C, P) for P in paths]
         floor_m = prec.u * float(np.linalg.norm(Y))
         table, over = [], []

@@ -23,6 +23,7 @@ from typing import Optional
 import numpy as np
 
 from matspec.tolerance import fro_rel, gamma
+from matspec.validate import device64 as dev
 
 ORACLE_MAX = 64  # the certified oracle's reach for every kernel (fast route: < 1 s at 64×64)
 CERTIFIED_MAX = 256  # ... and for float64 kernels, where no float64 reference could judge
@@ -39,26 +40,32 @@ def tier_name(certified: bool, bound: Optional[float] = None, allowance: Optiona
     return f"float64 a posteriori (reference bound {bound:.2g} ≤ 1/100 of the allowance {allowance:.2g})"
 
 
-def _fro_up(X: np.ndarray, extra: int = 0) -> float:
+def _fro_up(X, extra: int = 0) -> float:
     """An upper bound of ‖X‖_F from its float64 evaluation, X already formed up to `extra` more
     roundings of each entry (relative, as in X = fl(Y − Z)): the computed norm is
     ‖X̂‖_F(1 + θ), |θ| ≤ fro_rel = γ_{count+2} (squares, sum, root), and X = X̂ entrywise over
-    (1 + ε), |ε| ≤ u; together ‖X‖_F ≤ computed/(1 − γ_{count+2+extra})."""
-    g = fro_rel(X.size + extra, U64)
-    return float(np.linalg.norm(X)) / (1 - g) if g < 1 else math.inf
+    (1 + ε), |ε| ≤ u; together ‖X‖_F ≤ computed/(1 − γ_{count+2+extra}).  X on either engine
+    (:mod:`matspec.validate.device64`)."""
+    g = fro_rel(math.prod(X.shape) + extra, U64)
+    return dev.fro(X) / (1 - g) if g < 1 else math.inf
 
 
 class SVD64:
-    """A float64 thin SVD of A with its a-posteriori singular-value bound e_σ."""
+    """A float64 thin SVD of A with its a-posteriori singular-value bound e_σ, computed on
+    `engine` (:mod:`matspec.validate.device64`: NumPy, or torch on the kernel's GPU).  U and Vt
+    stay on the engine (the products of the judgement run there); s, e_σ and ‖A‖_F are host
+    numbers."""
 
-    def __init__(self, A: np.ndarray):
+    def __init__(self, A: np.ndarray, engine: dev.Engine = None):
         A = np.asarray(A, dtype=np.float64)
-        self.A = A
+        self.A, self.engine = A, engine
         m, n = A.shape
         r = min(m, n)
         with np.errstate(all="ignore"):
-            U, s, Vt = np.linalg.svd(A, full_matrices=False)
-            E = A - (U * s) @ Vt
+            Ad = dev.put(A, engine)
+            U, s_d, Vt = dev.svd(Ad)
+            s = dev.get(s_d)
+            E = Ad - (U * s_d) @ Vt
             fro = float(np.linalg.norm(A))
             s1 = float(s[0]) if r else 0.0
             # Spectral norms bounded by Frobenius norms (an SVD each would cost more than the
@@ -68,8 +75,8 @@ class SVD64:
             # Gram matrix costs up to r·γ_m, not γ (‖Û‖_F itself bounded from its evaluation);
             # subtracting I rounds each entry once more (extra=1).  V̂ likewise, length n.
             nu, nv = _fro_up(U), _fro_up(Vt)
-            eu = _fro_up(U.T @ U - np.eye(r), extra=1) + gamma(m, U64) * nu * nu
-            ev = _fro_up(Vt @ Vt.T - np.eye(r), extra=1) + gamma(n, U64) * nv * nv
+            eu = _fro_up(U.T @ U - dev.eye(r, U), extra=1) + gamma(m, U64) * nu * nu
+            ev = _fro_up(Vt @ Vt.T - dev.eye(r, Vt), extra=1) + gamma(n, U64) * nv * nv
             eta = eu + ev + eu * ev
             # Ê = fl(A − fl(fl(ÛŜ)V̂ᵀ)): scaling (1 rounding) and length-r products cost
             # ≤ γ_{r+1}|Û|Ŝ|V̂ᵀ|, whose ‖·‖_F ≤ ‖Û‖_F·ŝ₁·‖V̂‖_F; the subtraction one more (extra=1)
@@ -84,11 +91,15 @@ def pair_buckets(U, s, Vt, C, Y) -> dict:
     out: dict = {}
     if not C:
         return out
+    # the n³ products on U's engine (device64), the |C|² bookkeeping on the host
+    Y = dev.like(Y, U)
     UC, VC = U[:, C], Vt[C, :].T
     UtY = UC.T @ Y
-    M = UtY @ VC
-    cross1 = UtY - M @ VC.T
+    Md = UtY @ VC
+    cross1 = UtY - Md @ VC.T
     cross2 = (Y - UC @ UtY) @ VC
+    mixed = dev.sumsq(cross1) + dev.sumsq(cross2)
+    M = dev.get(Md)
     sc = s[C]
     top = s[0] if s[0] > 0 else 1.0
     anti = (M - M.T) / 2
@@ -100,7 +111,7 @@ def pair_buckets(U, s, Vt, C, Y) -> dict:
     keys, vals = key[iu], w[iu]
     for kk in np.unique(keys):
         out[int(kk)] = float(np.sum(vals[keys == kk]))
-    out["mixed"] = float(np.sum(cross1 * cross1) + np.sum(cross2 * cross2))
+    out["mixed"] = mixed
     return out
 
 
@@ -112,9 +123,9 @@ def band_values(svd: SVD64, C: list, Y: np.ndarray) -> np.ndarray:
     if not C:
         return np.zeros(0)
     U, s, Vt = svd.U, svd.s, svd.Vt
-    M = U[:, C].T @ Y @ Vt[C, :].T
+    M = dev.get(U[:, C].T @ dev.like(Y, U) @ Vt[C, :].T)
     sc = s[C]
     S = M.T * sc[None, :]  # Mᵀ Σ_C
     S = (S + S.T) / 2
     d = 1 / np.sqrt(sc)
-    return np.linalg.eigvalsh(d[:, None] * S * d[None, :])
+    return dev.eigvalsh(dev.like(d[:, None] * S * d[None, :], U))

@@ -21,6 +21,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from matspec.validate import device64 as dev
 from matspec.validate.precision import Precision
 
 # K: a kernel's error is compared with the worst of R = 4 reference paths.  Under a Gaussian
@@ -64,12 +65,20 @@ class Emulated:
     for the formats below float64 (elementwise operations then run in float32 and are rounded
     to the compute dtype, as torch's bfloat16/float16 kernels compute them), float64 otherwise."""
 
-    def __init__(self, prec: Precision):
+    def __init__(self, prec: Precision, engine: dev.Engine = None):
         self.p = prec
         self.f64 = prec.compute == "float64"
         self.acc = np.float64 if prec.accumulate == "float64" or self.f64 else np.float32
+        # the iteration on a torch device (device64) where the format is one torch rounds to
+        self.engine = engine if prec.compute in dev.TORCH_FORMATS else None
+
+    def put(self, X):
+        """An iterate (a NumPy array of the compute dtype's values) on this arithmetic's engine."""
+        return dev.put(X, self.engine)
 
     def r(self, X):
+        if self.engine is not None:
+            return dev.round_like(X, self.p.compute)
         if self.f64:
             return np.asarray(X, dtype=np.float64)
         return _round32(X, self.p.compute)
@@ -77,6 +86,12 @@ class Emulated:
     def mm(self, A, B):
         """One product: operands (already in the compute dtype) accumulated in the accumulation
         dtype (float32 BLAS or float64), the result rounded to the compute dtype."""
+        if self.engine is not None:
+            import torch
+
+            acc = torch.float64 if self.acc is np.float64 else torch.float32
+            with dev.exact_float32_products(self.engine):
+                return self.r(A.to(acc) @ B.to(acc))
         return self.r(np.asarray(A, dtype=self.acc) @ np.asarray(B, dtype=self.acc))
 
 
@@ -104,20 +119,23 @@ def _normalised(E: Emulated, A: np.ndarray, safety: float, variant: int = 0) -> 
     return E.r(X / (safety * nrm))
 
 
-def newton_schulz(A: np.ndarray, coeffs, prec: Precision, safety: float = 1.0, variant: int = 0) -> np.ndarray:
+def newton_schulz(A: np.ndarray, coeffs, prec: Precision, safety: float = 1.0, variant: int = 0,
+                  engine: dev.Engine = None) -> np.ndarray:
     """The schedule in emulated precision, Muon's way: wide orientation, X₀ = A/(s‖A‖_F), then
     per step G = XXᵀ, B = bG + cG², X ← aX + BX.  `variant` (0…3) picks among equally valid
     evaluation orders — B as bG + c·G·G or (bI + cG)·G, X as aX + BX or (aI + B)·X — and among
     the normalisations of :func:`_normalised`.  Schedules with large coefficients cancel
     heavily in their first steps (Polar Express: a = 8.3 against B ≈ −6.6), so the order
-    changes the rounding a lot; one order alone would understate how far correct kernels land."""
-    E = Emulated(prec)
+    changes the rounding a lot; one order alone would understate how far correct kernels land.
+    `engine`: where the iteration runs (device64; the O(n²) normalisation stays on the host)."""
+    E = Emulated(prec, engine)
     tall = A.shape[0] > A.shape[1]
-    X = _normalised(E, A.T if tall else A, safety, variant)
+    X = _normalised(Emulated(prec), A.T if tall else A, safety, variant)
     if X is None:
         return np.zeros_like(A)
     k = X.shape[0]
-    eye = np.eye(k)
+    X = E.put(X)
+    eye = dev.eye(k, X)
     for a, b, c in coeffs:
         G = E.mm(X, X.T)
         if c == 0:
@@ -130,7 +148,7 @@ def newton_schulz(A: np.ndarray, coeffs, prec: Precision, safety: float = 1.0, v
             X = E.mm(E.r(E.r(a * eye) + B), X)
         else:
             X = E.r(E.r(a * X) + E.mm(B, X))
-    return np.asarray((X.T if tall else X), dtype=np.float64)
+    return np.asarray(dev.get(X.T if tall else X), dtype=np.float64)
 
 
 def cubic_to_convergence(A: np.ndarray, prec: Precision, max_steps: int = 60, variant: int = 0) -> np.ndarray:
@@ -157,31 +175,32 @@ def cubic_to_convergence(A: np.ndarray, prec: Precision, max_steps: int = 60, va
 
 
 def gram_newton_schulz(A: np.ndarray, coeffs, prec: Precision, safety: float = 1.0, restart: int = 2,
-                       variant: int = 0) -> np.ndarray:
+                       variant: int = 0, engine: dev.Engine = None) -> np.ndarray:
     """The Gram variant: iterate on the small Gram matrix R = XXᵀ — X_{t+1} = p_t(R_t)·X_t,
     R_{t+1} = p_t(R_t) R_t p_t(R_t) — and form X only after `restart` steps and at the end, as
     memory-saving kernels do (the restart keeps the Gram's rounding from compounding).  The
     Gram squares the spread of the singular values, so small directions carry about u/x² where
     plain Newton–Schulz carries u/x: a legitimate, noisier member of the family."""
-    E = Emulated(prec)
+    E = Emulated(prec, engine)
     tall = A.shape[0] > A.shape[1]
-    X = _normalised(E, A.T if tall else A, safety, variant)
+    X = _normalised(Emulated(prec), A.T if tall else A, safety, variant)
     if X is None:
         return np.zeros_like(A)
     k = X.shape[0]
-    eye = np.eye(k)
+    X = E.put(X)
+    eye = dev.eye(k, X)
     for chunk in (coeffs[:restart], coeffs[restart:]):
         if not chunk:
             continue
         R = E.mm(X, X.T)
-        Q = eye.copy()
+        Q = dev.eye(k, X)
         for a, b, c in chunk:
             P = E.r(E.r(a * eye) + E.r(E.r(b * R) + E.mm(E.r(c * R), R)))
             Q = E.mm(P, Q)
             R = E.mm(E.mm(P, R), P)
             R = E.r((R + R.T) / 2)
         X = E.mm(Q, X)
-    return np.asarray((X.T if tall else X), dtype=np.float64)
+    return np.asarray(dev.get(X.T if tall else X), dtype=np.float64)
 
 
 def svd_based(A: np.ndarray, prec: Precision, what: str, params: dict) -> Optional[np.ndarray]:
@@ -209,10 +228,40 @@ def svd_based(A: np.ndarray, prec: Precision, what: str, params: dict) -> Option
 
 # -- rounding paths ------------------------------------------------------------------------
 
+class SignedPerm:
+    """A random signed permutation P (P[i, perm[i]] = sign[i]), applied by indexing: exact, and
+    O(n²) where a dense product costs 2n³ — at 4096² the four dense products of one path
+    (P·A·Q and back) cost more than the Newton–Schulz run they surround."""
+
+    def __init__(self, n: int, rng: np.random.Generator):
+        self.perm = rng.permutation(n)
+        self.sign = rng.choice([-1.0, 1.0], size=n)
+
+    def dense(self) -> np.ndarray:
+        P = np.zeros((len(self.perm), len(self.perm)))
+        P[np.arange(len(self.perm)), self.perm] = self.sign
+        return P
+
+    def left(self, X: np.ndarray) -> np.ndarray:  # P·X: row i is sign[i]·X[perm[i]]
+        return self.sign[:, None] * X[self.perm]
+
+    def left_t(self, Y: np.ndarray) -> np.ndarray:  # Pᵀ·Y: row perm[i] is sign[i]·Y[i]
+        out = np.empty(Y.shape, dtype=np.result_type(Y, self.sign))
+        out[self.perm] = self.sign[:, None] * Y
+        return out
+
+    def right(self, X: np.ndarray) -> np.ndarray:  # X·P: column perm[k] is sign[k]·X[:, k]
+        out = np.empty(X.shape, dtype=np.result_type(X, self.sign))
+        out[:, self.perm] = X * self.sign[None, :]
+        return out
+
+    def right_t(self, Y: np.ndarray) -> np.ndarray:  # Y·Pᵀ: column k is sign[k]·Y[:, perm[k]]
+        return Y[:, self.perm] * self.sign[None, :]
+
+
 def _signed_perm(n: int, rng: np.random.Generator) -> np.ndarray:
-    P = np.zeros((n, n))
-    P[np.arange(n), rng.permutation(n)] = rng.choice([-1.0, 1.0], size=n)
-    return P
+    """A dense signed permutation (small inputs only; the same draws as SignedPerm)."""
+    return SignedPerm(n, rng).dense()
 
 
 def paths_for_matrix(A: np.ndarray, run: Callable[..., np.ndarray], equivariant: bool,
@@ -229,9 +278,9 @@ def paths_for_matrix(A: np.ndarray, run: Callable[..., np.ndarray], equivariant:
         Y = call(np.ascontiguousarray(A.T), 1)
         outs.append(Y.T if equivariant and Y is not None else Y)
     while len(outs) < count:
-        P, Q = _signed_perm(A.shape[0], rng), _signed_perm(A.shape[1], rng)
-        Y = call(P @ A @ Q, len(outs))  # exact: one nonzero ±1 per row and column
-        outs.append(P.T @ Y @ Q.T if equivariant and Y is not None else Y)
+        P, Q = SignedPerm(A.shape[0], rng), SignedPerm(A.shape[1], rng)
+        Y = call(Q.right(P.left(A)), len(outs))  # P·A·Q, exact: one nonzero ±1 per row and column
+        outs.append(Q.right_t(P.left_t(Y)) if equivariant and Y is not None else Y)  # Pᵀ·Y·Qᵀ
     return [o for o in outs if o is not None]
 
 
@@ -244,7 +293,9 @@ MSIGN_FAMILY = ("muon_quintic", "polar_express", "cubic", "gram")
 MSIGN_FAMILY_LARGE = ("muon_quintic", "polar_express", "gram")
 
 
-def _ns_runner(name: str, prec: Precision, steps: Optional[int] = None):
+def _ns_runner(name: str, prec: Precision, steps: Optional[int] = None, engine: dev.Engine = None):
+    """The reference run of schedule `name` (cubic to convergence stays on NumPy: it compares
+    iterates bit for bit, and at size the family leaves it out)."""
     from fractions import Fraction
 
     from matspec.implementations import newton_schulz as ns
@@ -253,31 +304,33 @@ def _ns_runner(name: str, prec: Precision, steps: Optional[int] = None):
         return lambda X, i: cubic_to_convergence(X, prec, variant=i)
     if name == "gram":
         sch = ns.get_schedule("muon_quintic")
-        return lambda X, i: gram_newton_schulz(X, sch.float_coeffs(), prec, variant=i)
+        return lambda X, i: gram_newton_schulz(X, sch.float_coeffs(), prec, variant=i, engine=engine)
     sch = ns.get_schedule(name)
     if steps is not None:
         sch = sch.with_steps(steps)  # cut, or extended by repeating the last step
     coeffs = sch.float_coeffs()
     safety = float(Fraction(sch.safety))
-    return lambda X, i: newton_schulz(X, coeffs, prec, safety, variant=i)
+    return lambda X, i: newton_schulz(X, coeffs, prec, safety, variant=i, engine=engine)
 
 
 def reference_outputs(op: str, params: dict, args64: list, prec: Precision, contract_kind: str,
-                      schedule_hint: Optional[tuple] = None, seed: int = 0, large: bool = False) -> list[np.ndarray]:
+                      schedule_hint: Optional[tuple] = None, seed: int = 0, large: bool = False,
+                      engine: dev.Engine = None) -> list[np.ndarray]:
     """matspec's plain algorithm for `op` at precision `prec`, on PATHS rounding paths, outputs
     mapped back to the original input (float64 arrays).  Empty where matspec has no reference
-    at that precision (the caller then cannot confirm, and says so)."""
+    at that precision (the caller then cannot confirm, and says so).  `engine` (device64): where
+    the Newton–Schulz iterations run."""
     A = np.asarray(args64[0], dtype=np.float64)
     if op in ("msign", "newton_schulz") and (contract_kind == "band" or op == "newton_schulz"):
         if op == "newton_schulz":
-            runs = [_ns_runner(params["schedule"], prec, params.get("steps"))] * PATHS
+            runs = [_ns_runner(params["schedule"], prec, params.get("steps"), engine)] * PATHS
         elif schedule_hint is not None:
-            runs = [_ns_runner(schedule_hint[0], prec, schedule_hint[1])] * PATHS
+            runs = [_ns_runner(schedule_hint[0], prec, schedule_hint[1], engine)] * PATHS
         elif large:
             # at size one path per member of the family (each with its own transform and evaluation
             # order): the rounding of ~10⁶ entries concentrates, so paths of one member vary less
             # than at 8×8, and 16 runs of a 1024² iteration would cost more than the kernel's test
-            runs = [_ns_runner(name, prec) for name in MSIGN_FAMILY_LARGE]
+            runs = [_ns_runner(name, prec, engine=engine) for name in MSIGN_FAMILY_LARGE]
             it = iter(runs)
             return paths_for_matrix(A, lambda X, i: next(it)(X, i), equivariant=True, count=len(runs), seed=seed,
                                     indexed=True)
@@ -319,8 +372,9 @@ def reference_outputs(op: str, params: dict, args64: list, prec: Precision, cont
         rng = np.random.default_rng([seed, 11])
         outs = [round_to(E.mm(A, B), prec.output), round_to(E.mm(B.T, A.T).T, prec.output)]
         while len(outs) < PATHS:
-            P, R, Q = (_signed_perm(d, rng) for d in (A.shape[0], A.shape[1], B.shape[1]))
-            outs.append(round_to(P.T @ E.mm(P @ A @ R, R.T @ B @ Q) @ Q.T, prec.output))
+            P, R, Q = (SignedPerm(d, rng) for d in (A.shape[0], A.shape[1], B.shape[1]))
+            # Pᵀ·((P·A·R)(Rᵀ·B·Q))·Qᵀ = A·B, every transform exact
+            outs.append(round_to(Q.right_t(P.left_t(E.mm(R.right(P.left(A)), Q.right(R.left_t(B))))), prec.output))
         return outs
     if op in ("cond", "eigvalsh"):
         dt = np.float64 if prec.compute == "float64" else np.float32

@@ -22,6 +22,7 @@ import numpy as np
 
 from matspec.validate.baseline import baseline_output
 from matspec.validate.contracts import parse_contract
+from matspec.validate import device64 as dev
 from matspec.validate.dtypes import check_scale_range, round_to_dtype
 from matspec.validate.errors import UsageError
 from matspec.validate.inputs import LAYOUTS, adversarial_cases, input_strategy, sized_cases, with_neighbours
@@ -84,12 +85,17 @@ def _same_output(a: dict, b: dict) -> bool:
     return bool(np.array_equal(x, y, equal_nan=True) and np.array_equal(np.signbit(x), np.signbit(y)))
 
 
-def _orthogonality_defect(Y) -> Optional[float]:
+def _orthogonality_defect(Y, engine=None) -> Optional[float]:
     """‖OᵀO − I‖_F on O's small side (the largest over a batch): how far the output is from having
-    orthonormal rows or columns — what an orthogonaliser is for, whatever its contract."""
+    orthonormal rows or columns — what an orthogonaliser is for, whatever its contract.  The Gram
+    product on `engine` (device64) for a matrix; batches stay on NumPy."""
     Y = np.asarray(Y, dtype=np.float64)
     if Y.ndim < 2 or Y.size == 0 or not np.all(np.isfinite(Y)):
         return None
+    if Y.ndim == 2 and engine is not None:
+        Yd = dev.put(Y, engine)
+        G = Yd @ Yd.T if Y.shape[0] <= Y.shape[1] else Yd.T @ Yd
+        return math.sqrt(dev.sumsq(G - dev.eye(G.shape[0], G)))
     G = Y @ np.swapaxes(Y, -1, -2) if Y.shape[-2] <= Y.shape[-1] else np.swapaxes(Y, -1, -2) @ Y
     d = G - np.eye(G.shape[-1])
     return float(np.max(np.sqrt(np.sum(d * d, axis=(-2, -1)))))
@@ -278,6 +284,7 @@ class Validator:
         if self.schedule_hint is not None:
             jparams["_schedule_hint"] = self.schedule_hint
         self.judge_ = OpJudge(op, jparams, self.contract, self.precision, self.lam)
+        self.judge_.engine = dev.engine_for(device)  # the float64 tier on the kernel's GPU, if it has one
         # A runner may be shared between validations of one kernel (its worker process is
         # dtype-agnostic): the caller then owns it and closes it.
         if runner is not None and (runner.kernel is not kernel or runner.framework != framework or runner.device != device):
@@ -540,7 +547,7 @@ class Validator:
         want = self.judge_.out_shape(args64)
         ref_box: dict = {}
         if self.op in ("msign", "newton_schulz") and calls[0].output and calls[0].output.get("values") is not None:
-            res.orthogonality_defect = _orthogonality_defect(calls[0].output["values"])
+            res.orthogonality_defect = _orthogonality_defect(calls[0].output["values"], self.judge_.engine)
         state, j, reason = self._judge_output(ref_box, args64, calls[0].output, want)
         if len(calls) > 1 and not _same_output(calls[0].output, calls[1].output):
             res.nondeterminism = _output_difference(calls[0].output, calls[1].output)
