@@ -21,10 +21,10 @@ import dataclasses
 import hashlib
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import ClassVar
 
 import numpy as np
+from cachetools import LRUCache, cached
 
 from .inputs import MODES, InputError, MatrixSpec, Spec, register_spec
 
@@ -36,7 +36,17 @@ SPECTRUM_TOLERANCE = 1e-12
 BUILD_THREADS = 2
 
 
-@lru_cache(maxsize=8)
+# Built arrays (the Q factors and the inputs themselves), kept by bytes: a validation at size meets
+# each input once per kernel (gpu_check validates four on the same shapes), and at 4096×14336 one
+# build — two QRs and a 481-GFLOP product on BUILD_THREADS threads — costs more than judging it.
+# An LRU of 8 entries, as before, was smaller than one shape's gallery (five seeds, two factors
+# each): every kernel rebuilt every input.  Arrays are read-only; one larger than the budget is
+# built and not kept.
+BUILD_CACHE_BYTES = 4 * 2 ** 30
+_built: LRUCache = LRUCache(maxsize=BUILD_CACHE_BYTES, getsizeof=lambda a: a.nbytes)
+
+
+@cached(_built, key=lambda rows, cols, seed, salt: ("Q", rows, cols, seed, salt))
 def _orthonormal(rows: int, cols: int, seed: int, salt: int) -> np.ndarray:
     """Q of a seeded Gaussian rows×cols matrix, R's diagonal made positive (unique Q)."""
     from threadpoolctl import threadpool_limits
@@ -85,20 +95,27 @@ class SizedSpec(Spec):
                          "the array (to_numpy), not the oracle")
 
     def to_numpy(self, dtype=np.float64) -> tuple[np.ndarray, float]:
-        from threadpoolctl import threadpool_limits
-
-        r = self.p
-        U = _orthonormal(self.m, r, self.seed, 1)
-        V = _orthonormal(self.n, r, self.seed, 2)
-        with threadpool_limits(BUILD_THREADS):
-            X = (U * (self.sigma() * 10.0 ** self.log10_scale)) @ V.T
-        # the float64 array *is* the object: no construction error to carry
         from .inputs import cast_with_bound
 
-        return cast_with_bound(X, 0.0, dtype)
+        # the float64 array *is* the object: no construction error to carry
+        return cast_with_bound(_build(self), 0.0, dtype)
 
     def digest(self) -> str:
         return hashlib.sha256(np.ascontiguousarray(self.to_numpy()[0]).tobytes()).hexdigest()[:16]
+
+
+@cached(_built, key=lambda spec: ("A", spec))
+def _build(spec: SizedSpec) -> np.ndarray:
+    """The float64 array of a SizedSpec (read-only, kept in the build cache)."""
+    from threadpoolctl import threadpool_limits
+
+    r = spec.p
+    U = _orthonormal(spec.m, r, spec.seed, 1)
+    V = _orthonormal(spec.n, r, spec.seed, 2)
+    with threadpool_limits(BUILD_THREADS):
+        X = (U * (spec.sigma() * 10.0 ** spec.log10_scale)) @ V.T
+    X.setflags(write=False)
+    return X
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,22 @@ def test_sized_inputs_are_reproducible_and_have_their_spectrum():
     assert B.to_numpy()[0].shape == (2, 300, 200)
 
 
+def test_sized_inputs_are_built_once_and_kept_read_only():
+    # a shape's gallery has five seeds and two factors each, met once per kernel: all of it is kept
+    # (an LRU of 8 entries rebuilt every input for every kernel), and a caller cannot alter a kept input
+    from matspec import sized
+
+    sized._built.clear()
+    specs = [SizedSpec(40, 30, seed=k) for k in range(6)]
+    first = [S.to_numpy()[0] for S in specs]
+    assert all(S.to_numpy()[0] is X for S, X in zip(specs, first))
+    assert len(sized._built) == 3 * len(specs)  # two factors and the array per spec
+    with pytest.raises(ValueError):
+        first[0][0, 0] = 1.0
+    f32 = specs[0].to_numpy(np.float32)[0]
+    assert f32.dtype == np.float32 and f32.flags.writeable  # a cast is the caller's own copy
+
+
 # -- planted kernels that are right at 8×8 and wrong at size -----------------------------------
 
 PLANTED_AT_SIZE = [
