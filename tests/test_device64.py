@@ -103,3 +103,19 @@ def test_orthogonality_defect_on_either_engine():
         a, b = _orthogonality_defect(Y), _orthogonality_defect(Y, "cpu")
         assert abs(a - b) <= 1e-13
     assert abs(_orthogonality_defect(1.01 * Q, "cpu") - (1.01 ** 2 - 1) * np.sqrt(30)) <= 1e-12
+
+
+def test_the_float64_svd_is_computed_once_per_input_and_engine():
+    from matspec.validate import judge64
+
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((70, 90))
+    judge64._svds.clear()
+    a = judge64.svd64(A)
+    assert judge64.svd64(A.copy()) is a  # the same bytes: kept
+    B = A.copy()
+    B[3, 4] = np.nextafter(B[3, 4], 1.0)  # one ulp elsewhere: another input
+    assert judge64.svd64(B) is not a
+    if HAS_TORCH:
+        t = judge64.svd64(A, "cpu")
+        assert t is not a and judge64.svd64(A, "cpu") is t

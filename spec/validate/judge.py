@@ -720,7 +720,7 @@ class OpJudge:
     def _prepare64(self, args64) -> dict:
         import mpmath
 
-        from matspec.validate.judge64 import SVD64
+        from matspec.validate.judge64 import svd64
 
         A = np.asarray(args64[0], dtype=np.float64)
         m, n = A.shape
@@ -732,7 +732,7 @@ class OpJudge:
         # of msign / newton_schulz and the other norms have no float64 tier yet)
         if (op == "svdvals" or (op == "norm" and self.params["kind"] == "2")
                 or (op in BAND_OPS and self.contract.kind == "band")):
-            ref["svd64"] = SVD64(A, self.engine)
+            ref["svd64"] = svd64(A, self.engine)
         if op == "matmul":
             B = np.asarray(args64[1], dtype=np.float64)
             ref["value64"] = A @ B
