@@ -119,3 +119,22 @@ def test_the_float64_svd_is_computed_once_per_input_and_engine():
     if HAS_TORCH:
         t = judge64.svd64(A, "cpu")
         assert t is not a and judge64.svd64(A, "cpu") is t
+
+
+@needs_torch
+def test_reference_products_switch_tf32_off_and_restore_the_setting():
+    # the flags exist in CPU builds too: what a CUDA engine would do to them is checked here
+    import torch
+
+    m = torch.backends.cuda.matmul
+    attr, on, off = ("fp32_precision", "tf32", "ieee") if hasattr(m, "fp32_precision") else ("allow_tf32", True, False)
+    before = getattr(m, attr)
+    try:
+        setattr(m, attr, on)
+        with dev.exact_float32_products("cuda"):
+            assert getattr(m, attr) == off
+        assert getattr(m, attr) == on
+        with dev.exact_float32_products(None):  # NumPy: nothing touched
+            assert getattr(m, attr) == on
+    finally:
+        setattr(m, attr, before)

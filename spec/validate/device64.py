@@ -129,12 +129,16 @@ def exact_float32_products(engine: Engine):
         return
     import torch
 
-    prev = torch.backends.cuda.matmul.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = False
+    m = torch.backends.cuda.matmul
+    # torch ≥ 2.9 says it with fp32_precision ('none' follows the global default, which may be TF32);
+    # allow_tf32 before
+    attr, off = ("fp32_precision", "ieee") if hasattr(m, "fp32_precision") else ("allow_tf32", False)
+    prev = getattr(m, attr)
+    setattr(m, attr, off)
     try:
         yield
     finally:
-        torch.backends.cuda.matmul.allow_tf32 = prev
+        setattr(m, attr, prev)
 
 
 def round_like(X, compute: str):
