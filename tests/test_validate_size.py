@@ -61,6 +61,22 @@ def test_sized_inputs_are_built_once_and_kept_read_only():
     assert f32.dtype == np.float32 and f32.flags.writeable  # a cast is the caller's own copy
 
 
+def test_inputs_prebuilt_in_other_processes_have_the_same_bytes(monkeypatch):
+    from matspec import sized
+
+    monkeypatch.setattr(sized, "PREBUILD_MIN_ENTRIES", 1)
+    specs = [SizedSpec(120, 90, mode="geometric", log10_kappa=2, seed=s) for s in (7, 8)]
+    sized._built.clear()
+    here = [S.to_numpy()[0].tobytes() for S in specs]
+    sized._built.clear()
+    assert sized.prebuild(specs + [BatchSpec((SizedSpec(30, 20, seed=9),)), "strided"], workers=2) == 3
+    assert all(("A", S) in sized._built for S in specs)
+    assert [S.to_numpy()[0].tobytes() for S in specs] == here
+    assert sized.prebuild(specs, workers=2) == 0  # kept already
+    sized._built.clear()
+    assert sized.prebuild(specs, workers=1) == 0 and not sized._built  # no cores to spare: built on use
+
+
 # -- planted kernels that are right at 8×8 and wrong at size -----------------------------------
 
 PLANTED_AT_SIZE = [

@@ -20,6 +20,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from matspec.sized import prebuild
 from matspec.validate.baseline import baseline_output
 from matspec.validate.contracts import parse_contract
 from matspec.validate import device64 as dev
@@ -651,6 +652,8 @@ class Validator:
         self.bind_kernel()
         if gallery is None:
             gallery = self.gallery_inputs()
+        # the inputs at size, built ahead in parallel where the machine has the cores (same bytes)
+        prebuild([v for _, inputs in gallery + [("", d) for d in drawn_inputs or []] for v in inputs.values()])
         hung = 0
         for label, inputs in gallery:
             cr = self.evaluate(inputs, label)
