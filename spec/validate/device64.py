@@ -1,6 +1,6 @@
 """Where the float64 tier does its O(n³) work: NumPy on this CPU, or torch on a (GPU) device.
 
-At 4096² one judgement on the float64 tier (:mod:`matspec.validate.judge64`) is a float64 SVD, two
+At 4096² one judgement on the float64 tier (:mod:`matspec.validate.judge64`) is a float64 SVD, up to two
 symmetric eigensolves, some twenty n³ products and three Newton–Schulz reference runs in emulated
 bfloat16 — minutes on a CPU, seconds on the GPU the kernel already runs on.  Nothing the tier
 certifies depends on which processor does it: every bound in judge64 is a γ_k bound of IEEE
@@ -11,7 +11,8 @@ in the compute format, as ``Tensor.to`` does.
 
 An *engine* is ``None`` (NumPy, the default everywhere) or a torch device name ('cuda',
 'cuda:1'; 'cpu' runs the torch code on the CPU, which is how the tests check it against NumPy).
-Arrays move to the engine once per judgement and results come back as NumPy arrays.
+Arrays move to the engine for the n³ steps; what the judgement reads comes back as NumPy arrays
+and floats.
 """
 from __future__ import annotations
 
