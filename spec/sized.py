@@ -122,10 +122,6 @@ def _build(spec: SizedSpec) -> np.ndarray:
 PREBUILD_MIN_ENTRIES = 1024 * 1024
 
 
-def _build_in_worker(spec: "SizedSpec") -> np.ndarray:
-    return _build(spec)
-
-
 def prebuild(specs, workers: int | None = None) -> int:
     """Build the arrays of the large SizedSpecs among `specs` (batch members included) that are
     not kept yet, several at once in separate processes of BUILD_THREADS threads each — the same
@@ -148,7 +144,7 @@ def prebuild(specs, workers: int | None = None) -> int:
         return 0
     # spawn: the caller may hold CUDA state or BLAS threads, which a fork would copy broken
     with ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context("spawn")) as pool:
-        for sp, X in zip(todo, pool.map(_build_in_worker, todo)):
+        for sp, X in zip(todo, pool.map(_build, todo)):
             X.setflags(write=False)
             try:
                 _built[("A", sp)] = X

@@ -65,11 +65,14 @@ def test_svd_and_band_measures_agree_between_engines():
 
 @needs_torch
 def test_reference_paths_on_torch_are_legitimate_roundings_of_the_same_schedule():
-    # float32 products in another order round differently now and then: paths may differ by a few
-    # bfloat16 units in an entry, far below the spread between paths that the allowance is made of
+    # float32 products in another order round differently now and then, and a differently rounded
+    # entry feeds the next of the ~15 products: paths may differ by a few bfloat16 units in an entry
+    # (2.75 measured), far below the spread between paths that the allowance is made of.  That
+    # closeness alone would also admit an iteration that forgot to round (float32 throughout stays
+    # within it), so every entry must be a bfloat16 number, as each stored iterate is.
     from matspec.sized import SizedSpec
     from matspec.validate.precision import Precision
-    from matspec.validate.reference import reference_outputs
+    from matspec.validate.reference import reference_outputs, round_to
 
     A = SizedSpec(96, 160, mode="geometric", log10_kappa=2, seed=1).to_numpy()[0]
     prec = Precision.of("float32", compute="bfloat16")
@@ -78,6 +81,7 @@ def test_reference_paths_on_torch_are_legitimate_roundings_of_the_same_schedule(
         r1 = reference_outputs("msign", {}, [A], prec, "band", schedule_hint=hint, large=True, engine="cpu")
         assert len(r0) == len(r1) and all(x.dtype == np.float64 for x in r1)
         for x, y in zip(r0, r1):
+            assert np.array_equal(round_to(y, "bfloat16"), y)
             assert np.max(np.abs(x - y)) <= 8 * 2.0 ** -8  # a few units of bfloat16's last place at |x| ≤ 1
 
 

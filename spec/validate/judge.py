@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
+from matspec.validate import device64 as dev
 from matspec.validate.contracts import Contract
 from matspec.tolerance import fro_rel as fro_rel_, gamma as gamma_
 from matspec.validate.precision import Precision
@@ -866,8 +867,6 @@ class OpJudge:
         # the rest: the output on the complement of the determined directions, σ in [lo_x, HI]
         sr = np.zeros(0)
         if X:  # (with every direction determined there is no rest to judge: 4 products and an eigvalsh saved)
-            from matspec.validate import device64 as dev
-
             UC, VC = sv.U[:, C], sv.Vt[C, :].T
             Yd = dev.like(Y, sv.U)
             rest = Yd - UC @ (UC.T @ Yd)

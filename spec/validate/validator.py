@@ -653,7 +653,7 @@ class Validator:
         if gallery is None:
             gallery = self.gallery_inputs()
         # the inputs at size, built ahead in parallel where the machine has the cores (same bytes)
-        prebuild([v for _, inputs in gallery + [("", d) for d in drawn_inputs or []] for v in inputs.values()])
+        prebuild([v for inputs in [i for _, i in gallery] + list(drawn_inputs or []) for v in inputs.values()])
         hung = 0
         for label, inputs in gallery:
             cr = self.evaluate(inputs, label)
