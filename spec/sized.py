@@ -131,7 +131,11 @@ def prebuild(specs, workers: int | None = None) -> int:
     and a gallery has five: a 16-core host builds them in the time of one."""
     import multiprocessing
     import os
-    from concurrent.futures import ProcessPoolExecutor
+    # from the submodule, not the package: the package caches the class at first use, and where
+    # the submodule was since dropped from sys.modules (pytest's pytester restores sys.modules
+    # after an in-process run) spawn pickles the worker function by a name that now means another
+    # object and fails
+    from concurrent.futures.process import ProcessPoolExecutor
 
     todo: list = []
     for sp in specs:

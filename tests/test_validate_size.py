@@ -62,9 +62,14 @@ def test_sized_inputs_are_built_once_and_kept_read_only():
 
 
 def test_inputs_prebuilt_in_other_processes_have_the_same_bytes(monkeypatch):
+    import sys
+    from concurrent.futures import ProcessPoolExecutor  # noqa: F401 - the package now caches the class
+
     from matspec import sized
 
     monkeypatch.setattr(sized, "PREBUILD_MIN_ENTRIES", 1)
+    # as after a pytester run restored sys.modules (it broke this test under xdist once)
+    monkeypatch.delitem(sys.modules, "concurrent.futures.process", raising=False)
     specs = [SizedSpec(120, 90, mode="geometric", log10_kappa=2, seed=s) for s in (7, 8)]
     sized._built.clear()
     here = [S.to_numpy()[0].tobytes() for S in specs]
