@@ -127,8 +127,9 @@ def prebuild(specs, workers: int | None = None) -> int:
     not kept yet, several at once in separate processes of BUILD_THREADS threads each — the same
     bytes as a build here (the thread count, not the process, fixes them) — and keep them.
     `workers` defaults to the cores over BUILD_THREADS; with fewer than two workers or inputs it
-    does nothing.  Returns how many it built.  At 4096×14336 one build is ≈ 50 s on two threads,
-    and a gallery has five: a 16-core host builds them in the time of one."""
+    does nothing; if the processes cannot be started it stops, and the rest is built on use.
+    Returns how many it built.  At 4096×14336 one build is ≈ 50 s on two threads, and a gallery
+    has five: a 16-core host builds them in the time of one."""
     import multiprocessing
     import os
     # from the submodule, not the package: the package caches the class at first use, and where
@@ -146,15 +147,24 @@ def prebuild(specs, workers: int | None = None) -> int:
     workers = workers if workers is not None else (os.cpu_count() or 1) // BUILD_THREADS
     if workers < 2 or len(todo) < 2:
         return 0
-    # spawn: the caller may hold CUDA state or BLAS threads, which a fork would copy broken
-    with ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context("spawn")) as pool:
-        for sp, X in zip(todo, pool.map(_build, todo)):
-            X.setflags(write=False)
-            try:
-                _built[("A", sp)] = X
-            except ValueError:  # larger than the whole budget: not kept, as for a build here
-                pass
-    return len(todo)
+    import pickle
+    from concurrent.futures.process import BrokenProcessPool
+
+    built = 0
+    try:
+        # spawn: the caller may hold CUDA state or BLAS threads, which a fork would copy broken
+        with ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context("spawn")) as pool:
+            for sp, X in zip(todo, pool.map(_build, todo)):
+                X.setflags(write=False)
+                built += 1
+                try:
+                    _built[("A", sp)] = X
+                except ValueError:  # larger than the whole budget: not kept, as for a build here
+                    pass
+    except (OSError, pickle.PicklingError, BrokenProcessPool):
+        # only a speed-up: what was not built ahead is built on use, with the same bytes
+        pass
+    return built
 
 
 @dataclass(frozen=True)
